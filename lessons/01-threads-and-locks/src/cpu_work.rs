@@ -1,0 +1,163 @@
+//! Experiment 3, CPU work across threads: counting primes four ways.
+//!
+//! The Python articles time a prime count with threads and find no speedup, because of the GIL,
+//! and conclude that threads are for I/O. That conclusion is about CPython, not about threads:
+//! Rust threads run on every core at once. The GIL simulator runs beside them to show both results
+//! on the same machine in the same run.
+
+use std::cell::RefCell;
+use std::thread;
+
+use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
+use lesson_kit::speedup::Speedup;
+use lesson_kit::svg::SpeedupChart;
+use lesson_kit::table::Table;
+use lesson_kit::timeline::{Recorder, Timeline};
+use lesson_kit::{Measured, Section, phrase};
+use rayon::prelude::*;
+
+use crate::gil::{Gil, SWITCH_INTERVAL};
+use crate::primes::{count_primes, dealt_blocks, is_prime};
+
+// ANCHOR: scoped_threads
+/// Each worker counts the blocks dealt to it; the scope waits for all of them, and borrowing
+/// `timeline` from the stack is fine because no thread can outlive the scope.
+pub fn count_with_scoped_threads(limit: u64, workers: usize, timeline: &Recorder) -> u64 {
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                s.spawn(move || {
+                    timeline.record(w, || dealt_blocks(limit, w, workers).filter(|&n| is_prime(n)).count())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap() as u64).sum()
+    })
+}
+// ANCHOR_END: scoped_threads
+
+// ANCHOR: rayon
+/// rayon splits the range and balances it over its pool by work stealing.
+pub fn count_with_rayon(limit: u64, pool: &rayon::ThreadPool) -> u64 {
+    pool.install(|| (0..limit).into_par_iter().filter(|&n| is_prime(n)).count() as u64)
+}
+// ANCHOR_END: rayon
+
+/// The same threads as above, but each one must hold the simulated GIL to compute.
+pub fn count_under_gil(limit: u64, workers: usize, timeline: &Recorder) -> u64 {
+    let gil = Gil::new(SWITCH_INTERVAL);
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let gil = &gil;
+                s.spawn(move || gil.count_primes(dealt_blocks(limit, w, workers), w, timeline))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+/// The four ways, timed against each other.
+pub struct CpuRuns {
+    pub runs: Vec<Runs<u64>>,
+    pub threads_timeline: Timeline,
+    pub gil_timeline: Timeline,
+}
+
+/// Runs sequential, scoped threads, rayon and the GIL simulator interleaved, `reps` times each.
+pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().expect("a rayon pool");
+    let rows: Vec<String> = (0..workers).map(|w| format!("thread {w}")).collect();
+    // The last repetition's timelines are kept; every repetition records them, so all cost the same.
+    let threads_timeline = RefCell::new(None);
+    let gil_timeline = RefCell::new(None);
+    let runs = interleaved(
+        reps,
+        vec![
+            Variant::new("sequential", || count_primes(limit)),
+            Variant::new("scoped threads", || {
+                let recorder = Recorder::new();
+                let count = count_with_scoped_threads(limit, workers, &recorder);
+                let title = "Scoped threads: each row a thread, time left to right";
+                *threads_timeline.borrow_mut() = Some(recorder.finish("threads-timeline", title, rows.clone()));
+                count
+            }),
+            Variant::new("rayon", || count_with_rayon(limit, &pool)),
+            Variant::new("GIL simulator", || {
+                let recorder = Recorder::new();
+                let count = count_under_gil(limit, workers, &recorder);
+                let title = "GIL simulator: the same threads, taking turns";
+                *gil_timeline.borrow_mut() = Some(recorder.finish("gil-timeline", title, rows.clone()));
+                count
+            }),
+        ],
+    );
+    CpuRuns {
+        runs,
+        threads_timeline: threads_timeline.into_inner().expect("at least one repetition"),
+        gil_timeline: gil_timeline.into_inner().expect("at least one repetition"),
+    }
+}
+
+/// Shows that Rust threads speed CPU work up nearly to the cores available, and that the same
+/// threads under a GIL do not: the Python result, reproduced and explained.
+pub fn cpu_work(limit: u64, workers: usize, reps: usize, cores: usize) -> Section {
+    let mut section = Section::new("cpu-work", "CPU work across threads").about(
+        "Count the primes below the size by trial division: on one thread, with scoped threads, \
+         with rayon, and with threads that must hold a simulated GIL to compute, as in CPython.",
+    );
+    let measured = measure_cpu_variants(limit, workers, reps);
+    let runs = &measured.runs;
+    match agreed_result(runs) {
+        Ok(primes) => section.check(
+            true,
+            phrase!("all 4 variants agree: {} primes below {}, in every run", primes, limit),
+        ),
+        Err(disagreement) => section.check(false, phrase!("variants disagree: {}", disagreement)),
+    }
+
+    let baseline = runs[0].min_wall();
+    let mut table = Table::new(&[
+        ("variant", "variant"),
+        ("threads", "threads"),
+        ("min_s", "min"),
+        ("median_s", "median"),
+        ("speedup", "speedup"),
+        ("of_ideal", "of ideal"),
+        ("cpu_use", "CPU use"),
+    ]);
+    let mut chart = SpeedupChart {
+        name: "speedup".into(),
+        title: format!("Counting primes below {limit}: speedup over one thread"),
+        bars: Vec::new(),
+        ideal: lesson_kit::speedup::ideal_speedup(workers, cores),
+    };
+    for (i, r) in runs.iter().enumerate() {
+        let threads = if i == 0 { 1 } else { workers };
+        let speedup = Speedup::new(baseline, r.min_wall(), threads, cores);
+        table.row(vec![
+            r.name.as_str().into(),
+            threads.into(),
+            Measured::Time(r.min_wall()).into(),
+            Measured::Time(r.median_wall()).into(),
+            Measured::Ratio(speedup.ratio).into(),
+            Measured::Share(speedup.efficiency()).into(),
+            Measured::Share(r.median_cpu_utilisation(cores)).into(),
+        ]);
+        chart.bars.push((r.name.clone(), speedup.ratio));
+        if i > 0 {
+            section.verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
+        }
+    }
+    section.table(&format!("Measured ({reps} interleaved runs each; speedup from the minimum times)"), table);
+    section.verdict(phrase!(
+        "Why: the threads ran side by side; under the GIL they took turns every {}.",
+        lesson_kit::value::format_duration(SWITCH_INTERVAL)
+    ));
+    section.timeline(measured.threads_timeline);
+    section.timeline(measured.gil_timeline);
+    section.chart(chart);
+    section
+}
+
+

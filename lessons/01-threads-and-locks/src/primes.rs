@@ -1,0 +1,58 @@
+//! The CPU-bound job of the Python articles: counting primes by trial division.
+//!
+//! It is pure computation (no memory traffic, no I/O), so it shows what threads do for CPU work
+//! and nothing else. Trial division is slow on purpose: the point is the work, not the algorithm.
+
+/// Is `n` prime? Tries every odd divisor up to the square root.
+pub fn is_prime(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    if n % 2 == 0 {
+        return n == 2;
+    }
+    let mut divisor = 3;
+    while divisor * divisor <= n {
+        if n % divisor == 0 {
+            return false;
+        }
+        divisor += 2;
+    }
+    true
+}
+
+/// The numbers below `limit` are dealt out in blocks of this many, like cards, so that every
+/// worker gets small and large numbers alike (large numbers cost more to test).
+pub const BLOCK: u64 = 1_000;
+
+/// The numbers below `limit` in the blocks dealt to worker `part` of `parts`.
+pub fn dealt_blocks(limit: u64, part: usize, parts: usize) -> impl Iterator<Item = u64> {
+    let starts = (part as u64 * BLOCK..limit).step_by(BLOCK as usize * parts);
+    starts.flat_map(move |start| start..(start + BLOCK).min(limit))
+}
+
+/// Counts the primes below `limit` on the calling thread: the baseline every variant must match.
+pub fn count_primes(limit: u64) -> u64 {
+    (0..limit).filter(|&n| is_prime(n)).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_prime_counts() {
+        assert_eq!(count_primes(10), 4);
+        assert_eq!(count_primes(1_000), 168);
+        assert_eq!(count_primes(100_000), 9592);
+    }
+
+    #[test]
+    fn dealt_blocks_cover_every_number_once() {
+        for parts in 1..5 {
+            let mut all: Vec<u64> = (0..parts).flat_map(|p| dealt_blocks(10_500, p, parts)).collect();
+            all.sort();
+            assert_eq!(all, (0..10_500).collect::<Vec<_>>(), "{parts} parts");
+        }
+    }
+}

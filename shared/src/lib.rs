@@ -1,0 +1,27 @@
+//! # lesson-kit: what every lesson needs, written once
+//!
+//! The lessons teach concurrency by measurement. This crate holds the measuring, so each lesson
+//! holds only its own ideas:
+//!
+//! - [`measure`]: wall time, CPU time, CPU utilisation and peak memory of a variant, with
+//!   repetitions interleaved between variants because this machine's speed drifts.
+//! - [`speedup`]: speedup and efficiency against `min(workers, cores)`, and the verdict in words.
+//! - [`value`], [`table`], [`report`]: the printed report, its JSON twin, and redaction of measured
+//!   values for snapshot tests.
+//! - [`timeline`] and [`svg`]: what each worker did when, in the terminal and as figures.
+//! - [`cli`]: the options every lesson shares and their one-line errors.
+//! - [`exercise`]: checks a teacher runs on a student's exercise.
+
+pub mod cli;
+pub mod exercise;
+pub mod machine;
+pub mod measure;
+pub mod report;
+pub mod speedup;
+pub mod svg;
+pub mod table;
+pub mod timeline;
+pub mod value;
+
+pub use report::{Report, Section};
+pub use value::{Measured, Phrase, Segment};

@@ -1,0 +1,218 @@
+//! Measuring variants of an experiment fairly on a noisy machine.
+//!
+//! A single timing is worth little: this machine's CPU speed drifts by up to 3x between runs, and a
+//! background job can steal a core for a moment. So variants are run *interleaved* (A B C A B C ...)
+//! so that a slow patch hits all of them alike, and each is summarised by its minimum (the run with
+//! the least interference, the best estimate of what the code costs) and its median.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// One timed run of a variant.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Sample {
+    /// Wall-clock time: what the user waits.
+    pub wall: Duration,
+    /// CPU time (user + system) of this process and its waited-for children during the run.
+    pub cpu: Duration,
+    /// Peak resident memory of this process during the run, where Linux can tell.
+    pub peak_rss_bytes: Option<u64>,
+}
+
+impl Sample {
+    /// CPU time as a share of everything the machine's cores could have done in the wall time:
+    /// 100% means every core was busy for the whole run.
+    pub fn cpu_utilisation(&self, cores: usize) -> f64 {
+        let capacity = self.wall.as_secs_f64() * cores as f64;
+        if capacity == 0.0 { 0.0 } else { self.cpu.as_secs_f64() / capacity }
+    }
+}
+
+/// Runs `work` once and measures it.
+pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Sample) {
+    reset_peak_rss();
+    let cpu_before = cpu_time();
+    let started = Instant::now();
+    let result = work();
+    let wall = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before);
+    (result, Sample { wall, cpu, peak_rss_bytes: peak_rss() })
+}
+
+/// A named way of doing the experiment's work.
+pub struct Variant<'a, T> {
+    pub name: String,
+    run: Box<dyn FnMut() -> T + 'a>,
+}
+
+impl<'a, T> Variant<'a, T> {
+    pub fn new(name: impl Into<String>, run: impl FnMut() -> T + 'a) -> Self {
+        Variant { name: name.into(), run: Box::new(run) }
+    }
+}
+
+/// Every run of one variant: its samples and the result each run produced.
+#[derive(Debug, Clone)]
+pub struct Runs<T> {
+    pub name: String,
+    pub samples: Vec<Sample>,
+    pub results: Vec<T>,
+}
+
+impl<T> Runs<T> {
+    /// The fastest run: the best estimate of the cost of the code itself.
+    pub fn min_wall(&self) -> Duration {
+        self.samples.iter().map(|s| s.wall).min().unwrap_or_default()
+    }
+
+    /// The typical run.
+    pub fn median_wall(&self) -> Duration {
+        median(self.samples.iter().map(|s| s.wall).collect())
+    }
+
+    /// CPU utilisation of the typical run, as a share of the machine's cores.
+    pub fn median_cpu_utilisation(&self, cores: usize) -> f64 {
+        let mut shares: Vec<f64> = self.samples.iter().map(|s| s.cpu_utilisation(cores)).collect();
+        shares.sort_by(f64::total_cmp);
+        shares.get(shares.len() / 2).copied().unwrap_or(0.0)
+    }
+
+    /// The highest resident memory any run reached.
+    pub fn peak_rss_bytes(&self) -> Option<u64> {
+        self.samples.iter().filter_map(|s| s.peak_rss_bytes).max()
+    }
+}
+
+/// Runs every variant `repetitions` times, interleaved: A B C, A B C, ...
+pub fn interleaved<T>(repetitions: usize, variants: Vec<Variant<'_, T>>) -> Vec<Runs<T>> {
+    let mut variants = variants;
+    let mut runs: Vec<Runs<T>> = variants
+        .iter()
+        .map(|v| Runs { name: v.name.clone(), samples: Vec::new(), results: Vec::new() })
+        .collect();
+    for _ in 0..repetitions.max(1) {
+        for (variant, runs) in variants.iter_mut().zip(runs.iter_mut()) {
+            let (result, sample) = measure(&mut variant.run);
+            runs.samples.push(sample);
+            runs.results.push(result);
+        }
+    }
+    runs
+}
+
+/// The one result every run of every variant produced, or a description of who disagreed.
+/// Experiments print this check: a fast variant that computes the wrong answer is no speedup.
+pub fn agreed_result<T: PartialEq + Clone + std::fmt::Debug>(runs: &[Runs<T>]) -> Result<T, String> {
+    let first = runs
+        .iter()
+        .flat_map(|r| r.results.first())
+        .next()
+        .ok_or_else(|| "no variant produced a result".to_string())?;
+    for r in runs {
+        if let Some(other) = r.results.iter().find(|result| *result != first) {
+            return Err(format!("{} produced {other:?}, others {first:?}", r.name));
+        }
+    }
+    Ok(first.clone())
+}
+
+/// The middle value (the lower middle for an even count).
+pub fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values.get(values.len().saturating_sub(1) / 2).copied().unwrap_or_default()
+}
+
+/// User + system CPU time of this process and of its children that have been waited for.
+pub fn cpu_time() -> Duration {
+    rusage_cpu(libc::RUSAGE_SELF) + rusage_cpu(libc::RUSAGE_CHILDREN)
+}
+
+fn rusage_cpu(who: libc::c_int) -> Duration {
+    // SAFETY: getrusage only writes into the struct we hand it; an all-zero rusage is valid.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(who, &mut usage) != 0 {
+            return Duration::ZERO;
+        }
+        usage
+    };
+    let as_duration = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    as_duration(usage.ru_utime) + as_duration(usage.ru_stime)
+}
+
+/// Linux keeps a high-water mark of resident memory; writing 5 to `clear_refs` resets it to the
+/// current size, so the mark read after a run is that run's own peak.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The high-water mark of resident memory (VmHWM), in bytes.
+pub fn peak_rss() -> Option<u64> {
+    status_kib("VmHWM:").map(|kib| kib * 1024)
+}
+
+/// The resident memory right now (VmRSS), in bytes.
+pub fn current_rss() -> Option<u64> {
+    status_kib("VmRSS:").map(|kib| kib * 1024)
+}
+
+fn status_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interleaves_variants_and_keeps_every_result() {
+        let order = std::cell::RefCell::new(Vec::new());
+        let runs = interleaved(
+            3,
+            vec![
+                Variant::new("a", || {
+                    order.borrow_mut().push('a');
+                    1
+                }),
+                Variant::new("b", || {
+                    order.borrow_mut().push('b');
+                    1
+                }),
+            ],
+        );
+        assert_eq!(order.into_inner(), vec!['a', 'b', 'a', 'b', 'a', 'b']);
+        assert_eq!(runs[0].results, vec![1, 1, 1]);
+        assert_eq!(agreed_result(&runs), Ok(1));
+    }
+
+    #[test]
+    fn a_disagreeing_variant_is_named() {
+        let runs = interleaved(1, vec![Variant::new("right", || 7), Variant::new("wrong", || 8)]);
+        let error = agreed_result(&runs).unwrap_err();
+        assert!(error.contains("wrong produced 8"), "{error}");
+    }
+
+    #[test]
+    fn cpu_time_grows_with_busy_work() {
+        let (_, sample) = measure(|| {
+            let started = Instant::now();
+            let mut x = 0u64;
+            while started.elapsed() < Duration::from_millis(30) {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+        });
+        assert!(sample.cpu >= Duration::from_millis(15), "{sample:?}");
+        assert!(sample.peak_rss_bytes.is_some());
+    }
+
+    #[test]
+    fn median_of_even_count_is_lower_middle() {
+        let ms = Duration::from_millis;
+        assert_eq!(median(vec![ms(4), ms(1), ms(3), ms(2)]), ms(2));
+    }
+}

@@ -1,0 +1,257 @@
+//! The lesson's report: printed as it goes, as JSON with `--json`, as figures with `--svg`.
+//!
+//! Every experiment becomes a [`Section`] that prints, in this order: what it does, the result
+//! (exact facts and their checks), listings, tables of measurements, the verdict in words, and
+//! timelines. The same sections serialise to JSON with stable field names and numbers as numbers.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Value as Json, json};
+
+use crate::machine::Machine;
+use crate::svg::{SpeedupChart, speedup_chart_svg, timeline_svg};
+use crate::table::Table;
+use crate::timeline::Timeline;
+use crate::value::{Measured, Phrase};
+
+/// Set to `1` to print measured values as placeholders (`[time]`); snapshot tests use it.
+pub const REDACT_ENV: &str = "LESSON_REDACT";
+
+const TIMELINE_WIDTH: usize = 60;
+
+/// A result line; `check` is `Some(true)` for a check that held, `Some(false)` for one that failed.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub phrase: Phrase,
+    pub check: Option<bool>,
+}
+
+/// One experiment's printed output.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// The experiment's name, as given to `--only`.
+    pub name: String,
+    pub title: String,
+    pub about: Vec<String>,
+    pub results: Vec<Fact>,
+    pub listings: Vec<(String, String)>,
+    pub tables: Vec<(String, Table)>,
+    pub verdicts: Vec<Phrase>,
+    pub timelines: Vec<Timeline>,
+    pub charts: Vec<SpeedupChart>,
+}
+
+impl Section {
+    pub fn new(name: &str, title: &str) -> Section {
+        Section { name: name.to_string(), title: title.to_string(), ..Section::default() }
+    }
+
+    /// What the experiment does, in a plain sentence or two.
+    pub fn about(mut self, text: &str) -> Section {
+        self.about.push(text.to_string());
+        self
+    }
+
+    pub fn result(&mut self, phrase: impl Into<Phrase>) {
+        self.results.push(Fact { phrase: phrase.into(), check: None });
+    }
+
+    /// A result that must hold; it prints as `✓` or `✗`.
+    pub fn check(&mut self, holds: bool, phrase: impl Into<Phrase>) {
+        self.results.push(Fact { phrase: phrase.into(), check: Some(holds) });
+    }
+
+    /// Verbatim text, such as a compiler message.
+    pub fn listing(&mut self, caption: &str, text: &str) {
+        self.listings.push((caption.to_string(), text.to_string()));
+    }
+
+    pub fn table(&mut self, caption: &str, table: Table) {
+        self.tables.push((caption.to_string(), table));
+    }
+
+    pub fn verdict(&mut self, phrase: impl Into<Phrase>) {
+        self.verdicts.push(phrase.into());
+    }
+
+    pub fn timeline(&mut self, timeline: Timeline) {
+        self.timelines.push(timeline);
+    }
+
+    pub fn chart(&mut self, chart: SpeedupChart) {
+        self.charts.push(chart);
+    }
+
+    /// Did every check in this section hold?
+    pub fn all_checks_hold(&self) -> bool {
+        self.results.iter().all(|f| f.check != Some(false))
+    }
+
+    pub fn render(&self, number: usize, redact: bool) -> String {
+        let mut out = format!("\n== {number}. {} ({}) ==\n", self.title, self.name);
+        for line in &self.about {
+            out += &format!("{line}\n");
+        }
+        if !self.results.is_empty() {
+            out += "\nResult\n";
+            for fact in &self.results {
+                let mark = match fact.check {
+                    Some(true) => "✓ ",
+                    Some(false) => "✗ ",
+                    None => "",
+                };
+                out += &format!("  {mark}{}\n", fact.phrase.render(redact));
+            }
+        }
+        for (caption, text) in &self.listings {
+            out += &format!("\n{caption}\n");
+            for line in text.lines() {
+                out += &format!("  | {line}\n").replace("| \n", "|\n");
+            }
+        }
+        for (caption, table) in &self.tables {
+            out += &format!("\n{caption}\n{}", table.render(redact, "  "));
+        }
+        if !self.verdicts.is_empty() {
+            out += "\nVerdict\n";
+            for verdict in &self.verdicts {
+                out += &format!("  {}\n", verdict.render(redact));
+            }
+        }
+        for timeline in &self.timelines {
+            out += &format!("\n{}\n{}", timeline.title, timeline.render(redact, "  ", TIMELINE_WIDTH));
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> Json {
+        json!({
+            "name": self.name,
+            "title": self.title,
+            "about": self.about,
+            "results": self.results.iter().map(|f| json!({
+                "text": f.phrase.render(false),
+                "values": f.phrase.segments.iter()
+                    .filter(|s| matches!(s, crate::value::Segment::Measured(_)) || is_number(s))
+                    .map(|s| s.to_json()).collect::<Vec<_>>(),
+                "check": f.check,
+            })).collect::<Vec<_>>(),
+            "tables": self.tables.iter().map(|(caption, t)| json!({"caption": caption, "rows": t.to_json()})).collect::<Vec<_>>(),
+            "verdicts": self.verdicts.iter().map(|v| v.render(false)).collect::<Vec<_>>(),
+            "timelines": self.timelines,
+        })
+    }
+}
+
+fn is_number(segment: &crate::value::Segment) -> bool {
+    matches!(segment, crate::value::Segment::Exact(_, json) if json.is_number())
+}
+
+/// Where the report goes, from the common command-line options.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub json: bool,
+    pub svg: Option<PathBuf>,
+    /// Writes `output.txt`, `output.redacted.txt` and the figures here: the book's reference run.
+    pub record: Option<PathBuf>,
+    pub redact: bool,
+}
+
+/// Prints sections as they finish and writes what was asked for at the end.
+pub struct Report {
+    lesson: String,
+    machine: Machine,
+    output: Output,
+    sections: Vec<Section>,
+    printed: String,
+    redacted: String,
+}
+
+impl Report {
+    /// Prints the lesson's opening: what it is about and the machine it runs on.
+    pub fn start(lesson: &str, tagline: &str, output: Output) -> Report {
+        let machine = Machine::detect();
+        let mut report = Report {
+            lesson: lesson.to_string(),
+            machine,
+            output,
+            sections: Vec::new(),
+            printed: String::new(),
+            redacted: String::new(),
+        };
+        let header = |redact: bool| {
+            let m = &report.machine;
+            let cpu = m.cpu.clone().unwrap_or_else(|| "unknown CPU".to_string());
+            let hint = if m.profile == "debug" { " (add --release for the book's figures)" } else { "" };
+            let line = crate::phrase!(
+                "Machine: {} cores, {}, {} build{}",
+                Measured::Machine(m.cores.to_string()),
+                Measured::Machine(cpu),
+                Measured::Machine(m.profile.to_string()),
+                Measured::Machine(hint.to_string())
+            );
+            format!("{lesson}\n{tagline}\n{}\n", line.render(redact))
+        };
+        let (real, redacted) = (header(false), header(true));
+        report.emit(real, redacted);
+        report
+    }
+
+    pub fn machine(&self) -> &Machine {
+        &self.machine
+    }
+
+    /// Prints a finished experiment (unless the output is JSON) and keeps it for the end.
+    pub fn add(&mut self, section: Section) {
+        let number = self.sections.len() + 1;
+        let (real, redacted) = (section.render(number, false), section.render(number, true));
+        self.emit(real, redacted);
+        self.sections.push(section);
+    }
+
+    fn emit(&mut self, real: String, redacted: String) {
+        if !self.output.json {
+            let text = if self.output.redact { &redacted } else { &real };
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            let _ = std::io::stdout().flush();
+        }
+        self.printed += &real;
+        self.redacted += &redacted;
+    }
+
+    pub fn sections(&self) -> &[Section] {
+        &self.sections
+    }
+
+    /// Prints the JSON, writes figures and the recording; true when every check held.
+    pub fn finish(self) -> std::io::Result<bool> {
+        if self.output.json {
+            let document = json!({
+                "lesson": self.lesson,
+                "machine": self.machine,
+                "experiments": self.sections.iter().map(Section::to_json).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&document).expect("JSON of plain values"));
+        }
+        for dir in self.output.svg.iter().chain(&self.output.record) {
+            std::fs::create_dir_all(dir)?;
+            for section in &self.sections {
+                for timeline in &section.timelines {
+                    let path = dir.join(format!("{}-{}.svg", section.name, timeline.name));
+                    std::fs::write(path, timeline_svg(timeline))?;
+                }
+                for chart in &section.charts {
+                    let path = dir.join(format!("{}-{}.svg", section.name, chart.name));
+                    std::fs::write(path, speedup_chart_svg(chart))?;
+                }
+            }
+        }
+        if let Some(dir) = &self.output.record {
+            std::fs::write(dir.join("output.txt"), &self.printed)?;
+            std::fs::write(dir.join("output.redacted.txt"), &self.redacted)?;
+        }
+        Ok(self.sections.iter().all(Section::all_checks_hold))
+    }
+}

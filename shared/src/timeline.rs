@@ -1,0 +1,157 @@
+//! Timelines recorded during a real run: one row per worker, time running left to right.
+//!
+//! A table says *how long*; a timeline says *why*. Workers that run side by side finish early;
+//! workers that take turns (as under Python's GIL) take as long as one. Spans are recorded with a
+//! lock, so record coarse pieces of work (a chunk, a time slice), never single operations.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// A stretch of time one row (worker) spent working.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Span {
+    pub row: usize,
+    #[serde(rename = "start_s", serialize_with = "seconds")]
+    pub start: Duration,
+    #[serde(rename = "end_s", serialize_with = "seconds")]
+    pub end: Duration,
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// Collects spans from many threads while the experiment runs.
+#[derive(Debug)]
+pub struct Recorder {
+    origin: Instant,
+    spans: Mutex<Vec<Span>>,
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Recorder::new()
+    }
+}
+
+impl Recorder {
+    /// Time zero is now.
+    pub fn new() -> Recorder {
+        Recorder { origin: Instant::now(), spans: Mutex::new(Vec::new()) }
+    }
+
+    /// Records that `row` worked from `started` until now.
+    pub fn span_since(&self, row: usize, started: Instant) {
+        let span = Span { row, start: started - self.origin, end: self.origin.elapsed() };
+        self.spans.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(span);
+    }
+
+    /// Runs `work` and records it as a span of `row`.
+    pub fn record<T>(&self, row: usize, work: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let result = work();
+        self.span_since(row, started);
+        result
+    }
+
+    /// The finished timeline, with a name for each row.
+    pub fn finish(self, name: &str, title: &str, rows: Vec<String>) -> Timeline {
+        let total = self.origin.elapsed();
+        let spans = self.spans.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Timeline { name: name.to_string(), title: title.to_string(), rows, spans, total }
+    }
+}
+
+/// A recorded timeline, ready to draw in the terminal or as SVG.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    /// File-name friendly, used for the SVG (`<section>-<name>.svg`).
+    pub name: String,
+    pub title: String,
+    pub rows: Vec<String>,
+    pub spans: Vec<Span>,
+    #[serde(rename = "total_s", serialize_with = "seconds")]
+    pub total: Duration,
+}
+
+impl Timeline {
+    /// How busy `row` was during each of `width` equal slices of the run, 0.0 to 1.0.
+    pub fn busy_shares(&self, row: usize, width: usize) -> Vec<f64> {
+        let slice = self.total.as_secs_f64() / width as f64;
+        let mut shares = vec![0.0; width];
+        for span in self.spans.iter().filter(|s| s.row == row) {
+            let (start, end) = (span.start.as_secs_f64(), span.end.as_secs_f64());
+            let first = ((start / slice) as usize).min(width - 1);
+            let last = ((end / slice) as usize).min(width - 1);
+            for (i, share) in shares.iter_mut().enumerate().take(last + 1).skip(first) {
+                let (lo, hi) = (i as f64 * slice, (i + 1) as f64 * slice);
+                *share += (end.min(hi) - start.max(lo)).max(0.0) / slice;
+            }
+        }
+        shares
+    }
+
+    /// Each row as a bar of `width` cells: `█` mostly busy, `▒` partly busy, `·` idle.
+    pub fn render(&self, redact: bool, indent: &str, width: usize) -> String {
+        let label_width = self.rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+        let mut out = String::new();
+        for (row, label) in self.rows.iter().enumerate() {
+            let bar: String = if redact {
+                "[timeline]".to_string()
+            } else {
+                self.busy_shares(row, width)
+                    .iter()
+                    .map(|&share| match share {
+                        s if s >= 0.6 => '█',
+                        s if s >= 0.1 => '▒',
+                        _ => '·',
+                    })
+                    .collect()
+            };
+            out += &format!("{indent}{label:<label_width$} |{bar}|\n");
+        }
+        let total = if redact { "[time]".to_string() } else { crate::value::format_duration(self.total) };
+        let axis_width = if redact { "[timeline]".len() } else { width };
+        out += &format!("{indent}{:label_width$}  0{total:>w$}\n", "", w = axis_width);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timeline(spans: &[(usize, u64, u64)]) -> Timeline {
+        Timeline {
+            name: "t".into(),
+            title: "t".into(),
+            rows: vec!["a".into(), "b".into()],
+            spans: spans
+                .iter()
+                .map(|&(row, start, end)| Span {
+                    row,
+                    start: Duration::from_millis(start),
+                    end: Duration::from_millis(end),
+                })
+                .collect(),
+            total: Duration::from_millis(100),
+        }
+    }
+
+    #[test]
+    fn rows_taking_turns_look_like_taking_turns() {
+        let t = timeline(&[(0, 0, 50), (1, 50, 100)]);
+        let drawn = t.render(false, "", 10);
+        assert!(drawn.contains("a |█████·····|"), "{drawn}");
+        assert!(drawn.contains("b |·····█████|"), "{drawn}");
+    }
+
+    #[test]
+    fn busy_shares_split_partial_slices() {
+        let t = timeline(&[(0, 5, 15)]);
+        let shares = t.busy_shares(0, 10);
+        assert!((shares[0] - 0.5).abs() < 1e-9 && (shares[1] - 0.5).abs() < 1e-9, "{shares:?}");
+    }
+}
