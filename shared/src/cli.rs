@@ -96,7 +96,12 @@ where
 {
     match A::try_parse_from(args) {
         Ok(args) => args,
-        Err(error) if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) =>
+        {
             error.exit()
         }
         Err(error) => usage_error(&one_line(&error)),
@@ -106,7 +111,11 @@ where
 /// clap's message, folded into one line that names the bad value and what is allowed.
 pub fn one_line(error: &clap::Error) -> String {
     let rendered = error.render().to_string();
-    let first = rendered.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
     match error.get(ContextKind::ValidValue) {
         Some(ContextValue::Strings(allowed)) => format!("{first}; allowed: {}", allowed.join(", ")),
         _ => format!("{first} (see --help)"),

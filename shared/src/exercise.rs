@@ -30,14 +30,18 @@ impl Checklist {
     pub fn new() -> Checklist {
         // Panics in the answer are reported by the checklist; the default hook would print them twice.
         std::panic::set_hook(Box::new(|info| {
-            let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            let location = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
             let message = info
                 .payload()
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| info.payload().downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "a panic".to_string());
-            *PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{message}{location}"));
+            *PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(format!("{message}{location}"));
         }));
         Checklist::default()
     }
@@ -57,10 +61,15 @@ impl Checklist {
         let result = match outcome.recv_timeout(limit) {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => {
-                let message = PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()).take();
+                let message = PANIC_MESSAGE
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take();
                 let message = message.unwrap_or_else(|| "a panic".to_string());
                 if message.contains("not yet implemented") {
-                    Err(format!("not done yet: the code still reaches todo!() ({message})"))
+                    Err(format!(
+                        "not done yet: the code still reaches todo!() ({message})"
+                    ))
                 } else {
                     Err(format!("the answer panicked: {message}"))
                 }
@@ -70,7 +79,10 @@ impl Checklist {
                 limit.as_secs()
             )),
         };
-        self.outcomes.push(Outcome { name: name.to_string(), result });
+        self.outcomes.push(Outcome {
+            name: name.to_string(),
+            result,
+        });
     }
 
     pub fn passed(&self) -> bool {

@@ -22,7 +22,11 @@ impl Machine {
         Machine {
             cores: cores(),
             cpu: cpu_model(),
-            profile: if cfg!(debug_assertions) { "debug" } else { "release" },
+            profile: if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            },
         }
     }
 }

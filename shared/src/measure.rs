@@ -25,7 +25,11 @@ impl Sample {
     /// 100% means every core was busy for the whole run.
     pub fn cpu_utilisation(&self, cores: usize) -> f64 {
         let capacity = self.wall.as_secs_f64() * cores as f64;
-        if capacity == 0.0 { 0.0 } else { self.cpu.as_secs_f64() / capacity }
+        if capacity == 0.0 {
+            0.0
+        } else {
+            self.cpu.as_secs_f64() / capacity
+        }
     }
 }
 
@@ -37,7 +41,14 @@ pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Sample) {
     let result = work();
     let wall = started.elapsed();
     let cpu = cpu_time().saturating_sub(cpu_before);
-    (result, Sample { wall, cpu, peak_rss_bytes: peak_rss() })
+    (
+        result,
+        Sample {
+            wall,
+            cpu,
+            peak_rss_bytes: peak_rss(),
+        },
+    )
 }
 
 /// A named way of doing the experiment's work.
@@ -48,7 +59,10 @@ pub struct Variant<'a, T> {
 
 impl<'a, T> Variant<'a, T> {
     pub fn new(name: impl Into<String>, run: impl FnMut() -> T + 'a) -> Self {
-        Variant { name: name.into(), run: Box::new(run) }
+        Variant {
+            name: name.into(),
+            run: Box::new(run),
+        }
     }
 }
 
@@ -63,7 +77,11 @@ pub struct Runs<T> {
 impl<T> Runs<T> {
     /// The fastest run: the best estimate of the cost of the code itself.
     pub fn min_wall(&self) -> Duration {
-        self.samples.iter().map(|s| s.wall).min().unwrap_or_default()
+        self.samples
+            .iter()
+            .map(|s| s.wall)
+            .min()
+            .unwrap_or_default()
     }
 
     /// The typical run.
@@ -73,7 +91,11 @@ impl<T> Runs<T> {
 
     /// CPU utilisation of the typical run, as a share of the machine's cores.
     pub fn median_cpu_utilisation(&self, cores: usize) -> f64 {
-        let mut shares: Vec<f64> = self.samples.iter().map(|s| s.cpu_utilisation(cores)).collect();
+        let mut shares: Vec<f64> = self
+            .samples
+            .iter()
+            .map(|s| s.cpu_utilisation(cores))
+            .collect();
         shares.sort_by(f64::total_cmp);
         shares.get(shares.len() / 2).copied().unwrap_or(0.0)
     }
@@ -89,7 +111,11 @@ pub fn interleaved<T>(repetitions: usize, variants: Vec<Variant<'_, T>>) -> Vec<
     let mut variants = variants;
     let mut runs: Vec<Runs<T>> = variants
         .iter()
-        .map(|v| Runs { name: v.name.clone(), samples: Vec::new(), results: Vec::new() })
+        .map(|v| Runs {
+            name: v.name.clone(),
+            samples: Vec::new(),
+            results: Vec::new(),
+        })
         .collect();
     for _ in 0..repetitions.max(1) {
         for (variant, runs) in variants.iter_mut().zip(runs.iter_mut()) {
@@ -103,7 +129,9 @@ pub fn interleaved<T>(repetitions: usize, variants: Vec<Variant<'_, T>>) -> Vec<
 
 /// The one result every run of every variant produced, or a description of who disagreed.
 /// Experiments print this check: a fast variant that computes the wrong answer is no speedup.
-pub fn agreed_result<T: PartialEq + Clone + std::fmt::Debug>(runs: &[Runs<T>]) -> Result<T, String> {
+pub fn agreed_result<T: PartialEq + Clone + std::fmt::Debug>(
+    runs: &[Runs<T>],
+) -> Result<T, String> {
     let first = runs
         .iter()
         .flat_map(|r| r.results.first())
@@ -120,7 +148,10 @@ pub fn agreed_result<T: PartialEq + Clone + std::fmt::Debug>(runs: &[Runs<T>]) -
 /// The middle value (the lower middle for an even count).
 pub fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
-    values.get(values.len().saturating_sub(1) / 2).copied().unwrap_or_default()
+    values
+        .get(values.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or_default()
 }
 
 /// User + system CPU time of this process and of its children that have been waited for.
@@ -162,7 +193,12 @@ pub fn current_rss() -> Option<u64> {
 fn status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
-    line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -192,7 +228,10 @@ mod tests {
 
     #[test]
     fn a_disagreeing_variant_is_named() {
-        let runs = interleaved(1, vec![Variant::new("right", || 7), Variant::new("wrong", || 8)]);
+        let runs = interleaved(
+            1,
+            vec![Variant::new("right", || 7), Variant::new("wrong", || 8)],
+        );
         let error = agreed_result(&runs).unwrap_err();
         assert!(error.contains("wrong produced 8"), "{error}");
     }

@@ -44,7 +44,11 @@ pub struct Section {
 
 impl Section {
     pub fn new(name: &str, title: &str) -> Section {
-        Section { name: name.to_string(), title: title.to_string(), ..Section::default() }
+        Section {
+            name: name.to_string(),
+            title: title.to_string(),
+            ..Section::default()
+        }
     }
 
     /// What the experiment does, in a plain sentence or two.
@@ -54,12 +58,18 @@ impl Section {
     }
 
     pub fn result(&mut self, phrase: impl Into<Phrase>) {
-        self.results.push(Fact { phrase: phrase.into(), check: None });
+        self.results.push(Fact {
+            phrase: phrase.into(),
+            check: None,
+        });
     }
 
     /// A result that must hold; it prints as `✓` or `✗`.
     pub fn check(&mut self, holds: bool, phrase: impl Into<Phrase>) {
-        self.results.push(Fact { phrase: phrase.into(), check: Some(holds) });
+        self.results.push(Fact {
+            phrase: phrase.into(),
+            check: Some(holds),
+        });
     }
 
     /// Verbatim text, such as a compiler message.
@@ -120,7 +130,11 @@ impl Section {
             }
         }
         for timeline in &self.timelines {
-            out += &format!("\n{}\n{}", timeline.title, timeline.render(redact, "  ", TIMELINE_WIDTH));
+            out += &format!(
+                "\n{}\n{}",
+                timeline.title,
+                timeline.render(redact, "  ", TIMELINE_WIDTH)
+            );
         }
         out
     }
@@ -183,7 +197,11 @@ impl Report {
         let header = |redact: bool| {
             let m = &report.machine;
             let cpu = m.cpu.clone().unwrap_or_else(|| "unknown CPU".to_string());
-            let hint = if m.profile == "debug" { " (add --release for the book's figures)" } else { "" };
+            let hint = if m.profile == "debug" {
+                " (add --release for the book's figures)"
+            } else {
+                ""
+            };
             let line = crate::phrase!(
                 "Machine: {} cores, {}, {} build{}",
                 Measured::Machine(m.cores.to_string()),
@@ -233,7 +251,10 @@ impl Report {
                 "machine": self.machine,
                 "experiments": self.sections.iter().map(Section::to_json).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&document).expect("JSON of plain values"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&document).expect("JSON of plain values")
+            );
         }
         for dir in self.output.svg.iter().chain(&self.output.record) {
             std::fs::create_dir_all(dir)?;

@@ -27,7 +27,10 @@ pub struct Speedup {
 impl Speedup {
     pub fn new(baseline: Duration, variant: Duration, workers: usize, cores: usize) -> Speedup {
         let ratio = baseline.as_secs_f64() / variant.as_secs_f64().max(1e-12);
-        Speedup { ratio, ideal: ideal_speedup(workers, cores) }
+        Speedup {
+            ratio,
+            ideal: ideal_speedup(workers, cores),
+        }
     }
 
     /// The share of the ideal speedup reached: 1.0 is perfect use of the cores.
@@ -99,11 +102,26 @@ mod tests {
     #[test]
     fn judgements_follow_the_ideal() {
         let ms = Duration::from_millis;
-        assert_eq!(Speedup::new(ms(100), ms(52), 2, 2).judgement(), Judgement::NearIdeal);
-        assert_eq!(Speedup::new(ms(100), ms(98), 2, 2).judgement(), Judgement::NoFaster);
-        assert_eq!(Speedup::new(ms(100), ms(75), 2, 2).judgement(), Judgement::Partial);
-        assert_eq!(Speedup::new(ms(100), ms(200), 2, 2).judgement(), Judgement::Slower);
+        assert_eq!(
+            Speedup::new(ms(100), ms(52), 2, 2).judgement(),
+            Judgement::NearIdeal
+        );
+        assert_eq!(
+            Speedup::new(ms(100), ms(98), 2, 2).judgement(),
+            Judgement::NoFaster
+        );
+        assert_eq!(
+            Speedup::new(ms(100), ms(75), 2, 2).judgement(),
+            Judgement::Partial
+        );
+        assert_eq!(
+            Speedup::new(ms(100), ms(200), 2, 2).judgement(),
+            Judgement::Slower
+        );
         // On one core, no parallel variant can be faster; it is not "partial".
-        assert_eq!(Speedup::new(ms(100), ms(60), 2, 1).judgement(), Judgement::NoFaster);
+        assert_eq!(
+            Speedup::new(ms(100), ms(60), 2, 1).judgement(),
+            Judgement::NoFaster
+        );
     }
 }

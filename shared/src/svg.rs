@@ -14,10 +14,14 @@ pub struct SpeedupChart {
 }
 
 const FONT: &str = "font-family=\"sans-serif\" font-size=\"12\"";
-const COLOURS: [&str; 6] = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1"];
+const COLOURS: [&str; 6] = [
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1",
+];
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// One row per worker, a rectangle per span.
@@ -64,7 +68,12 @@ pub fn timeline_svg(timeline: &Timeline) -> String {
 /// Horizontal bars, one per variant, against a dashed line at the ideal speedup.
 pub fn speedup_chart_svg(chart: &SpeedupChart) -> String {
     let (label_width, plot_width, bar_height) = (160.0, 440.0, 24.0);
-    let max = chart.bars.iter().map(|(_, s)| *s).fold(chart.ideal, f64::max) * 1.1;
+    let max = chart
+        .bars
+        .iter()
+        .map(|(_, s)| *s)
+        .fold(chart.ideal, f64::max)
+        * 1.1;
     let scale = plot_width / max;
     let height = 40.0 + bar_height * chart.bars.len() as f64 + 30.0;
     let mut svg = format!(

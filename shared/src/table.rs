@@ -15,27 +15,42 @@ pub struct Table {
 impl Table {
     pub fn new(columns: &[(&str, &str)]) -> Table {
         Table {
-            columns: columns.iter().map(|(k, h)| (k.to_string(), h.to_string())).collect(),
+            columns: columns
+                .iter()
+                .map(|(k, h)| (k.to_string(), h.to_string()))
+                .collect(),
             rows: Vec::new(),
         }
     }
 
     pub fn row(&mut self, cells: Vec<Segment>) -> &mut Table {
-        assert_eq!(cells.len(), self.columns.len(), "a row needs one cell per column");
+        assert_eq!(
+            cells.len(),
+            self.columns.len(),
+            "a row needs one cell per column"
+        );
         self.rows.push(cells);
         self
     }
 
     /// The first column left-aligned (names), the others right-aligned (numbers).
     pub fn render(&self, redact: bool, indent: &str) -> String {
-        let cells: Vec<Vec<String>> =
-            self.rows.iter().map(|row| row.iter().map(|c| c.render(redact)).collect()).collect();
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|c| c.render(redact)).collect())
+            .collect();
         let widths: Vec<usize> = self
             .columns
             .iter()
             .enumerate()
             .map(|(i, (_, header))| {
-                cells.iter().map(|row| row[i].chars().count()).chain([header.chars().count()]).max().unwrap_or(0)
+                cells
+                    .iter()
+                    .map(|row| row[i].chars().count())
+                    .chain([header.chars().count()])
+                    .max()
+                    .unwrap_or(0)
             })
             .collect();
         let line = |texts: Vec<&str>| {
@@ -44,7 +59,11 @@ impl Table {
                 .zip(&widths)
                 .enumerate()
                 .map(|(i, (text, &width))| {
-                    if i == 0 { format!("{text:<width$}") } else { format!("{text:>width$}") }
+                    if i == 0 {
+                        format!("{text:<width$}")
+                    } else {
+                        format!("{text:>width$}")
+                    }
                 })
                 .collect();
             format!("{indent}{}\n", padded.join("  ").trim_end())
@@ -60,8 +79,12 @@ impl Table {
 
     pub fn to_json(&self) -> Json {
         let rows = self.rows.iter().map(|row| {
-            let object: Map<String, Json> =
-                self.columns.iter().zip(row).map(|((key, _), cell)| (key.clone(), cell.to_json())).collect();
+            let object: Map<String, Json> = self
+                .columns
+                .iter()
+                .zip(row)
+                .map(|((key, _), cell)| (key.clone(), cell.to_json()))
+                .collect();
             Json::Object(object)
         });
         Json::Array(rows.collect())

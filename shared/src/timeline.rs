@@ -39,13 +39,23 @@ impl Default for Recorder {
 impl Recorder {
     /// Time zero is now.
     pub fn new() -> Recorder {
-        Recorder { origin: Instant::now(), spans: Mutex::new(Vec::new()) }
+        Recorder {
+            origin: Instant::now(),
+            spans: Mutex::new(Vec::new()),
+        }
     }
 
     /// Records that `row` worked from `started` until now.
     pub fn span_since(&self, row: usize, started: Instant) {
-        let span = Span { row, start: started - self.origin, end: self.origin.elapsed() };
-        self.spans.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(span);
+        let span = Span {
+            row,
+            start: started - self.origin,
+            end: self.origin.elapsed(),
+        };
+        self.spans
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(span);
     }
 
     /// Runs `work` and records it as a span of `row`.
@@ -59,8 +69,17 @@ impl Recorder {
     /// The finished timeline, with a name for each row.
     pub fn finish(self, name: &str, title: &str, rows: Vec<String>) -> Timeline {
         let total = self.origin.elapsed();
-        let spans = self.spans.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Timeline { name: name.to_string(), title: title.to_string(), rows, spans, total }
+        let spans = self
+            .spans
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Timeline {
+            name: name.to_string(),
+            title: title.to_string(),
+            rows,
+            spans,
+            total,
+        }
     }
 }
 
@@ -95,7 +114,12 @@ impl Timeline {
 
     /// Each row as a bar of `width` cells: `█` mostly busy, `▒` partly busy, `·` idle.
     pub fn render(&self, redact: bool, indent: &str, width: usize) -> String {
-        let label_width = self.rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+        let label_width = self
+            .rows
+            .iter()
+            .map(|r| r.chars().count())
+            .max()
+            .unwrap_or(0);
         let mut out = String::new();
         for (row, label) in self.rows.iter().enumerate() {
             let bar: String = if redact {
@@ -112,9 +136,17 @@ impl Timeline {
             };
             out += &format!("{indent}{label:<label_width$} |{bar}|\n");
         }
-        let total = if redact { "[time]".to_string() } else { crate::value::format_duration(self.total) };
+        let total = if redact {
+            "[time]".to_string()
+        } else {
+            crate::value::format_duration(self.total)
+        };
         let axis_width = if redact { "[timeline]".len() } else { width };
-        out += &format!("{indent}{:label_width$}  0{total:>w$}\n", "", w = axis_width);
+        out += &format!(
+            "{indent}{:label_width$}  0{total:>w$}\n",
+            "",
+            w = axis_width
+        );
         out
     }
 }
@@ -152,6 +184,9 @@ mod tests {
     fn busy_shares_split_partial_slices() {
         let t = timeline(&[(0, 5, 15)]);
         let shares = t.busy_shares(0, 10);
-        assert!((shares[0] - 0.5).abs() < 1e-9 && (shares[1] - 0.5).abs() < 1e-9, "{shares:?}");
+        assert!(
+            (shares[0] - 0.5).abs() < 1e-9 && (shares[1] - 0.5).abs() < 1e-9,
+            "{shares:?}"
+        );
     }
 }

@@ -48,7 +48,9 @@ impl Measured {
     pub fn to_json(&self) -> Json {
         match self {
             Measured::Time(d) => Json::from(d.as_secs_f64()),
-            Measured::Seconds(x) | Measured::Ratio(x) | Measured::Share(x) | Measured::Rate(x) => Json::from(*x),
+            Measured::Seconds(x) | Measured::Ratio(x) | Measured::Share(x) | Measured::Rate(x) => {
+                Json::from(*x)
+            }
             Measured::Bytes(n) | Measured::Count(n) => Json::from(*n),
             Measured::Machine(text) | Measured::Varies(text) => Json::from(text.as_str()),
         }
@@ -143,13 +145,20 @@ impl Phrase {
         let mut values = values.into_iter();
         for (i, text) in template.split("{}").enumerate() {
             if i > 0 {
-                segments.push(values.next().expect("phrase!: fewer values than {} in the template"));
+                segments.push(
+                    values
+                        .next()
+                        .expect("phrase!: fewer values than {} in the template"),
+                );
             }
             if !text.is_empty() {
                 segments.push(Segment::from(text));
             }
         }
-        assert!(values.next().is_none(), "phrase!: more values than {{}} in the template");
+        assert!(
+            values.next().is_none(),
+            "phrase!: more values than {{}} in the template"
+        );
         Phrase { segments }
     }
 
@@ -163,13 +172,17 @@ impl Phrase {
 
 impl From<&str> for Phrase {
     fn from(text: &str) -> Self {
-        Phrase { segments: vec![Segment::from(text)] }
+        Phrase {
+            segments: vec![Segment::from(text)],
+        }
     }
 }
 
 impl From<String> for Phrase {
     fn from(text: String) -> Self {
-        Phrase { segments: vec![Segment::from(text)] }
+        Phrase {
+            segments: vec![Segment::from(text)],
+        }
     }
 }
 
@@ -209,7 +222,11 @@ fn format_bytes(n: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{n} B") } else { format!("{} {}", three_digits(value), UNITS[unit]) }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{} {}", three_digits(value), UNITS[unit])
+    }
 }
 
 fn format_rate(per_second: f64) -> String {
@@ -238,7 +255,12 @@ mod tests {
 
     #[test]
     fn phrases_keep_exact_values_and_redact_measured_ones() {
-        let line = crate::phrase!("{} of {} trials, {}", Measured::Count(37), 50u64, Measured::Ratio(1.5));
+        let line = crate::phrase!(
+            "{} of {} trials, {}",
+            Measured::Count(37),
+            50u64,
+            Measured::Ratio(1.5)
+        );
         assert_eq!(line.render(false), "37 of 50 trials, 1.50x");
         assert_eq!(line.render(true), "[count] of 50 trials, [ratio]");
     }

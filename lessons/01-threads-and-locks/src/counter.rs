@@ -133,7 +133,10 @@ pub fn shared_counter(trials: usize) -> Section {
     for (name, count) in correct {
         let t = tally(trials, count);
         if t.exact == trials {
-            section.check(true, phrase!("{}: {} in all {} trials", name, expected, trials));
+            section.check(
+                true,
+                phrase!("{}: {} in all {} trials", name, expected, trials),
+            );
         } else {
             section.check(
                 false,
@@ -147,7 +150,12 @@ pub fn shared_counter(trials: usize) -> Section {
                 ),
             );
         }
-        table.row(vec![name.into(), trials.into(), t.exact.into(), t.lowest.into()]);
+        table.row(vec![
+            name.into(),
+            trials.into(),
+            t.exact.into(),
+            t.lowest.into(),
+        ]);
     }
     let racy = tally(trials, count_with_racy_load_store);
     let lossy_trials = (trials - racy.exact) as u64;

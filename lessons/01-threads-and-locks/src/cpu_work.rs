@@ -27,7 +27,11 @@ pub fn count_with_scoped_threads(limit: u64, workers: usize, timeline: &Recorder
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 s.spawn(move || {
-                    timeline.record(w, || dealt_blocks(limit, w, workers).filter(|&n| is_prime(n)).count())
+                    timeline.record(w, || {
+                        dealt_blocks(limit, w, workers)
+                            .filter(|&n| is_prime(n))
+                            .count()
+                    })
                 })
             })
             .collect();
@@ -66,7 +70,10 @@ pub struct CpuRuns {
 
 /// Runs sequential, scoped threads, rayon and the GIL simulator interleaved, `reps` times each.
 pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().expect("a rayon pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .expect("a rayon pool");
     let rows: Vec<String> = (0..workers).map(|w| format!("thread {w}")).collect();
     // The last repetition's timelines are kept; every repetition records them, so all cost the same.
     let threads_timeline = RefCell::new(None);
@@ -79,7 +86,8 @@ pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns 
                 let recorder = Recorder::new();
                 let count = count_with_scoped_threads(limit, workers, &recorder);
                 let title = "Scoped threads: each row a thread, time left to right";
-                *threads_timeline.borrow_mut() = Some(recorder.finish("threads-timeline", title, rows.clone()));
+                *threads_timeline.borrow_mut() =
+                    Some(recorder.finish("threads-timeline", title, rows.clone()));
                 count
             }),
             Variant::new("rayon", || count_with_rayon(limit, &pool)),
@@ -87,14 +95,17 @@ pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns 
                 let recorder = Recorder::new();
                 let count = count_under_gil(limit, workers, &recorder);
                 let title = "GIL simulator: the same threads, taking turns";
-                *gil_timeline.borrow_mut() = Some(recorder.finish("gil-timeline", title, rows.clone()));
+                *gil_timeline.borrow_mut() =
+                    Some(recorder.finish("gil-timeline", title, rows.clone()));
                 count
             }),
         ],
     );
     CpuRuns {
         runs,
-        threads_timeline: threads_timeline.into_inner().expect("at least one repetition"),
+        threads_timeline: threads_timeline
+            .into_inner()
+            .expect("at least one repetition"),
         gil_timeline: gil_timeline.into_inner().expect("at least one repetition"),
     }
 }
@@ -111,7 +122,11 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize, cores: usize) -> Sectio
     match agreed_result(runs) {
         Ok(primes) => section.check(
             true,
-            phrase!("all 4 variants agree: {} primes below {}, in every run", primes, limit),
+            phrase!(
+                "all 4 variants agree: {} primes below {}, in every run",
+                primes,
+                limit
+            ),
         ),
         Err(disagreement) => section.check(false, phrase!("variants disagree: {}", disagreement)),
     }
@@ -146,10 +161,14 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize, cores: usize) -> Sectio
         ]);
         chart.bars.push((r.name.clone(), speedup.ratio));
         if i > 0 {
-            section.verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
+            section
+                .verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
         }
     }
-    section.table(&format!("Measured ({reps} interleaved runs each; speedup from the minimum times)"), table);
+    section.table(
+        &format!("Measured ({reps} interleaved runs each; speedup from the minimum times)"),
+        table,
+    );
     section.verdict(phrase!(
         "Why: the threads ran side by side; under the GIL they took turns every {}.",
         lesson_kit::value::format_duration(SWITCH_INTERVAL)
@@ -159,5 +178,3 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize, cores: usize) -> Sectio
     section.chart(chart);
     section
 }
-
-

@@ -24,13 +24,21 @@ pub struct Gil {
 
 impl Gil {
     pub fn new(switch_interval: Duration) -> Gil {
-        Gil { lock: Mutex::new(()), switch_interval }
+        Gil {
+            lock: Mutex::new(()),
+            switch_interval,
+        }
     }
 
     // ANCHOR: gil
     /// Counts the primes in `numbers` the way a Python thread would: only while holding the GIL,
     /// handing it over every switch interval. `row` is this thread's row in the timeline.
-    pub fn count_primes(&self, numbers: impl Iterator<Item = u64>, row: usize, timeline: &Recorder) -> u64 {
+    pub fn count_primes(
+        &self,
+        numbers: impl Iterator<Item = u64>,
+        row: usize,
+        timeline: &Recorder,
+    ) -> u64 {
         let mut gil = self.lock.lock();
         let mut turn_started = Instant::now();
         let mut primes = 0;

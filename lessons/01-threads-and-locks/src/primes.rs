@@ -50,7 +50,9 @@ mod tests {
     #[test]
     fn dealt_blocks_cover_every_number_once() {
         for parts in 1..5 {
-            let mut all: Vec<u64> = (0..parts).flat_map(|p| dealt_blocks(10_500, p, parts)).collect();
+            let mut all: Vec<u64> = (0..parts)
+                .flat_map(|p| dealt_blocks(10_500, p, parts))
+                .collect();
             all.sort();
             assert_eq!(all, (0..10_500).collect::<Vec<_>>(), "{parts} parts");
         }

@@ -98,14 +98,20 @@ pub fn cost_of_sharing(total: u64, workers: usize, reps: usize) -> Section {
         vec![
             Variant::new("local sums (no sharing)", || add_local_sums(total, workers)),
             Variant::new("AtomicU64::fetch_add", || add_to_atomic(total, workers)),
-            Variant::new("parking_lot::Mutex", || add_under_parking_lot(total, workers)),
+            Variant::new("parking_lot::Mutex", || {
+                add_under_parking_lot(total, workers)
+            }),
             Variant::new("std::sync::Mutex", || add_under_std_mutex(total, workers)),
         ],
     );
     let agreed = agreed_result(&runs);
     section.check(
         agreed == Ok(total),
-        phrase!("all 4 variants counted {} increments with {} threads", total, workers),
+        phrase!(
+            "all 4 variants counted {} increments with {} threads",
+            total,
+            workers
+        ),
     );
     if let Err(disagreement) = agreed {
         section.result(phrase!("disagreement: {}", disagreement));
@@ -136,7 +142,10 @@ pub fn cost_of_sharing(total: u64, workers: usize, reps: usize) -> Section {
     section.table(&format!("Measured ({reps} interleaved runs each)"), table);
     let ranking: Vec<&str> = by_cost.iter().map(|&i| runs[i].name.as_str()).collect();
     let dearest = &runs[*by_cost.last().unwrap_or(&0)];
-    section.verdict(phrase!("Cheapest first: {}.", Measured::Varies(ranking.join(", "))));
+    section.verdict(phrase!(
+        "Cheapest first: {}.",
+        Measured::Varies(ranking.join(", "))
+    ));
     section.verdict(phrase!(
         "Sharing one counter cost up to {} the time of not sharing at all ({} per increment). \
          Correct sharing is not free: share results, not every step.",

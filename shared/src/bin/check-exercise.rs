@@ -16,14 +16,25 @@ use lesson_kit::cli::usage_error;
 use lesson_kit::exercise::SUBMISSION_ENV;
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the kit lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the kit lives in the workspace")
+        .to_path_buf()
 }
 
 /// `lesson-01` -> `lesson-01-exercise`, if `lessons/01-*/exercise` exists.
 fn exercise_package(name: &str) -> Result<String, String> {
-    let number = name.trim_start_matches("lesson-").split('-').next().unwrap_or("");
+    let number = name
+        .trim_start_matches("lesson-")
+        .split('-')
+        .next()
+        .unwrap_or("");
     let mut known = Vec::new();
-    for entry in std::fs::read_dir(workspace_root().join("lessons")).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(workspace_root().join("lessons"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         if entry.path().join("exercise/Cargo.toml").exists() {
             let dir = entry.file_name().to_string_lossy().to_string();
             let lesson = format!("lesson-{}", dir.split('-').next().unwrap_or(""));
@@ -34,7 +45,10 @@ fn exercise_package(name: &str) -> Result<String, String> {
         }
     }
     known.sort();
-    Err(format!("unknown exercise '{name}'; allowed: {}", known.join(", ")))
+    Err(format!(
+        "unknown exercise '{name}'; allowed: {}",
+        known.join(", ")
+    ))
 }
 
 fn submissions(paths: &[String]) -> Result<Vec<PathBuf>, String> {
@@ -52,13 +66,22 @@ fn submissions(paths: &[String]) -> Result<Vec<PathBuf>, String> {
         } else if path.is_file() {
             files.push(path);
         } else {
-            return Err(format!("no such submission '{}'; give .rs files or folders of them", path.display()));
+            return Err(format!(
+                "no such submission '{}'; give .rs files or folders of them",
+                path.display()
+            ));
         }
     }
     if files.is_empty() {
         return Err("no submissions found; give .rs files or folders of them".to_string());
     }
-    files.iter().map(|f| f.canonicalize().map_err(|e| format!("'{}': {e}", f.display()))).collect()
+    files
+        .iter()
+        .map(|f| {
+            f.canonicalize()
+                .map_err(|e| format!("'{}': {e}", f.display()))
+        })
+        .collect()
 }
 
 fn main() {
@@ -93,7 +116,13 @@ fn main() {
                 println!("  {line}");
             }
         }
-        summary.push((file.file_name().unwrap_or_default().to_string_lossy().to_string(), verdict));
+        summary.push((
+            file.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string(),
+            verdict,
+        ));
     }
     println!("\nSummary for {package}:");
     for (name, verdict) in &summary {
