@@ -58,13 +58,13 @@ impl<E: ValueEnum + Clone + Send + Sync + PartialEq + 'static> CommonArgs<E> {
     /// Starts the report, after checking that the folders to write can be written.
     pub fn start_report(&self, lesson: &str, tagline: &str) -> Report {
         for (option, dir) in [("--svg", &self.svg), ("--record", &self.record)] {
-            if let Some(dir) = dir {
-                if let Err(reason) = check_writable(dir) {
-                    usage_error(&format!(
-                        "{option} '{}' cannot be written ({reason}); give a folder that can be created and written",
-                        dir.display()
-                    ));
-                }
+            if let Some(dir) = dir
+                && let Err(reason) = check_writable(dir)
+            {
+                usage_error(&format!(
+                    "{option} '{}' cannot be written ({reason}); give a folder that can be created and written",
+                    dir.display()
+                ));
             }
         }
         let output = Output {

@@ -92,6 +92,9 @@ pub fn count_with_racy_load_store(threads: usize, increments: usize) -> usize {
 pub const PLAIN_COUNTER_CODE: &str = include_str!("../compile-fail/cases/plain_counter.rs");
 pub const PLAIN_COUNTER_ERROR: &str = include_str!("../compile-fail/cases/plain_counter.stderr");
 
+/// A way of counting: `count(threads, increments)` returns the final counter.
+pub type CountFn = fn(usize, usize) -> usize;
+
 /// What many trials of one counting function gave.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tally {
@@ -119,7 +122,7 @@ pub fn shared_counter(trials: usize) -> Section {
          must end at exactly 10000, every time.",
     );
     let expected = THREADS * INCREMENTS;
-    let correct: [(&str, fn(usize, usize) -> usize); 3] = [
+    let correct: [(&str, CountFn); 3] = [
         ("std::sync::Mutex", count_with_std_mutex),
         ("parking_lot::Mutex", count_with_parking_lot),
         ("AtomicUsize::fetch_add", count_with_atomic),
