@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 /// The repository's root folder.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the workspace")
+        .to_path_buf()
 }
 
 /// A lesson package: `lessons/NN-topic/`, package `lesson-NN-topic`.
@@ -25,10 +28,17 @@ pub fn lessons() -> Vec<Lesson> {
             let manifest = std::fs::read_to_string(entry.path().join("Cargo.toml")).ok()?;
             let package = manifest
                 .lines()
-                .find_map(|l| l.strip_prefix("name = \"").and_then(|rest| rest.strip_suffix('"')))?
+                .find_map(|l| {
+                    l.strip_prefix("name = \"")
+                        .and_then(|rest| rest.strip_suffix('"'))
+                })?
                 .to_string();
             let topic = package.strip_prefix("lesson-")?.to_string();
-            Some(Lesson { dir: entry.path(), package, topic })
+            Some(Lesson {
+                dir: entry.path(),
+                package,
+                topic,
+            })
         })
         .collect();
     lessons.sort_by(|a, b| a.package.cmp(&b.package));
@@ -68,7 +78,10 @@ pub fn includes(page: &str) -> Vec<Include> {
                 Some((path, _)) => (path, None),
                 None => (target, None),
             };
-            Some(Include { path: path.to_string(), anchor })
+            Some(Include {
+                path: path.to_string(),
+                anchor,
+            })
         })
         .collect()
 }
@@ -83,8 +96,13 @@ pub fn unresolved(page_dir: &Path, include: &Include) -> Option<String> {
     let start = format!("ANCHOR: {anchor}");
     let end = format!("ANCHOR_END: {anchor}");
     // mdBook includes nothing, silently, for an anchor it cannot find.
-    if !text.lines().any(|l| l.trim_end().ends_with(&start)) || !text.lines().any(|l| l.trim_end().ends_with(&end)) {
-        return Some(format!("{} has no ANCHOR/ANCHOR_END pair named '{anchor}'", include.path));
+    if !text.lines().any(|l| l.trim_end().ends_with(&start))
+        || !text.lines().any(|l| l.trim_end().ends_with(&end))
+    {
+        return Some(format!(
+            "{} has no ANCHOR/ANCHOR_END pair named '{anchor}'",
+            include.path
+        ));
     }
     None
 }
@@ -107,9 +125,18 @@ mod tests {
         assert_eq!(
             includes(page),
             vec![
-                Include { path: "../x.rs".into(), anchor: Some("gil".into()) },
-                Include { path: "out.txt".into(), anchor: None },
-                Include { path: "y.rs".into(), anchor: None },
+                Include {
+                    path: "../x.rs".into(),
+                    anchor: Some("gil".into())
+                },
+                Include {
+                    path: "out.txt".into(),
+                    anchor: None
+                },
+                Include {
+                    path: "y.rs".into(),
+                    anchor: None
+                },
             ]
         );
     }
@@ -118,11 +145,31 @@ mod tests {
     fn a_missing_anchor_is_reported() {
         let dir = std::env::temp_dir().join(format!("anchors-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("a.rs"), "// ANCHOR: here\nx\n// ANCHOR_END: here\n").unwrap();
-        let include = |anchor: &str| Include { path: "a.rs".into(), anchor: Some(anchor.into()) };
+        std::fs::write(
+            dir.join("a.rs"),
+            "// ANCHOR: here\nx\n// ANCHOR_END: here\n",
+        )
+        .unwrap();
+        let include = |anchor: &str| Include {
+            path: "a.rs".into(),
+            anchor: Some(anchor.into()),
+        };
         assert_eq!(unresolved(&dir, &include("here")), None);
-        assert!(unresolved(&dir, &include("there")).unwrap().contains("'there'"));
-        assert!(unresolved(&dir, &Include { path: "b.rs".into(), anchor: None }).is_some());
+        assert!(
+            unresolved(&dir, &include("there"))
+                .unwrap()
+                .contains("'there'")
+        );
+        assert!(
+            unresolved(
+                &dir,
+                &Include {
+                    path: "b.rs".into(),
+                    anchor: None
+                }
+            )
+            .is_some()
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -17,25 +17,29 @@ use lesson_kit::{Measured, Section, phrase};
 use rayon::prelude::*;
 
 use crate::gil::{Gil, SWITCH_INTERVAL};
-use crate::primes::{count_primes, dealt_blocks, is_prime};
+use crate::primes::{Blocks, count_primes, dealt_blocks, is_prime};
 
 // ANCHOR: scoped_threads
-/// Each worker counts the blocks dealt to it; the scope waits for all of them, and borrowing
-/// `timeline` from the stack is fine because no thread can outlive the scope.
+/// Each worker claims blocks until none are left; the scope waits for all of them. Borrowing
+/// `blocks` and `timeline` from the stack is fine: no thread can outlive the scope.
 pub fn count_with_scoped_threads(limit: u64, workers: usize, timeline: &Recorder) -> u64 {
+    let blocks = Blocks::new(limit);
     thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
+                let blocks = &blocks;
                 s.spawn(move || {
                     timeline.record(w, || {
-                        dealt_blocks(limit, w, workers)
-                            .filter(|&n| is_prime(n))
-                            .count()
+                        let mut primes = 0;
+                        while let Some(block) = blocks.claim() {
+                            primes += block.filter(|&n| is_prime(n)).count() as u64;
+                        }
+                        primes
                     })
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap() as u64).sum()
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
     })
 }
 // ANCHOR_END: scoped_threads

@@ -29,10 +29,14 @@ fn default_run() {
         return;
     }
     let mut output = redacted_run();
-    // The verdict words depend on a measured speedup; a busy moment can flip one, so measure
-    // again once before failing.
+    // The verdict words depend on measured speedups; a slow moment of the machine can flip one,
+    // so measure again (twice at most, after a pause) before failing.
     let snapshot = include_str!("snapshots/snapshot__default_run.snap");
-    if !snapshot.ends_with(&output) {
+    for _ in 0..2 {
+        if snapshot.ends_with(&output) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
         output = redacted_run();
     }
     insta::assert_snapshot!(output);

@@ -1,7 +1,7 @@
 //! Speedup verdicts asserted against this machine, not against fixed times.
 //!
-//! Timing tests share the machine with nothing else in this binary: they take one lock so they run
-//! one at a time. Each measures interleaved repetitions, judges the minimum times, and measures
+//! Timing tests share the machine with nothing else in this binary: every test here takes one lock,
+//! so they run one at a time. Each measures interleaved repetitions, judges the minimum times, and measures
 //! again (up to three times) before failing, so that a noisy moment cannot fail the build while a
 //! real loss of speedup still does.
 
@@ -35,15 +35,21 @@ fn speedups() -> (Speedup, Speedup, Speedup) {
     (speedup(1), speedup(2), speedup(3))
 }
 
-/// Measures up to three times until `holds` is true; returns the last speedups either way.
+/// Measures up to five times until `holds` is true; returns the last speedups either way.
 fn measure_until(
     holds: impl Fn(&(Speedup, Speedup, Speedup)) -> bool,
 ) -> (Speedup, Speedup, Speedup) {
     let mut last = speedups();
-    for _ in 1..3 {
+    for attempt in 2..=5 {
         if holds(&last) {
             break;
         }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let (t, r, g) = last;
+        eprintln!(
+            "measuring again (attempt {attempt}): threads {:.2}x, rayon {:.2}x, GIL {:.2}x",
+            t.ratio, r.ratio, g.ratio
+        );
         last = speedups();
     }
     last
@@ -57,21 +63,22 @@ fn threads_beat_one_thread_by_a_clear_margin() {
         speedups();
         return;
     }
-    // A clear margin: 70% of the ideal (1.4x on 2 cores). One thread doing all the work, or
+    // A clear margin: 65% of the ideal (1.3x on 2 cores). One thread doing all the work, or
     // threads that wait for each other, stay near 1x.
-    let (threads, rayon, _) =
-        measure_until(|(t, r, _)| t.efficiency() >= 0.7 && r.efficiency() >= 0.7);
+    let clear = |s: &Speedup| s.efficiency() >= 0.65;
+    let (threads, rayon, _) = measure_until(|(t, r, _)| clear(t) && clear(r));
+    let (t, r) = (threads, rayon);
     assert!(
-        threads.efficiency() >= 0.7,
+        clear(&t),
         "scoped threads reached only {:.2}x of {}x",
-        threads.ratio,
-        threads.ideal
+        t.ratio,
+        t.ideal
     );
     assert!(
-        rayon.efficiency() >= 0.7,
+        clear(&r),
         "rayon reached only {:.2}x of {}x",
-        rayon.ratio,
-        rayon.ideal
+        r.ratio,
+        r.ideal
     );
 }
 
@@ -94,6 +101,8 @@ fn the_gil_simulator_gives_no_real_speedup() {
 
 #[test]
 fn locks_and_atomics_never_lose_an_update() {
+    // Not a timing test, but its threads would steal cores from one.
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     for count in [
         count_with_std_mutex,
         count_with_parking_lot,

@@ -18,6 +18,10 @@ pub struct Answer {
 
 const LIMIT: Duration = Duration::from_secs(60);
 
+/// 65% of the 2x that 2 threads can give on 2 cores: far above the ~1x of threads that run one
+/// at a time, and reachable even while one core of a virtual machine runs slow.
+const NEEDED_SPEEDUP: f64 = 1.3;
+
 fn reference(numbers: std::ops::Range<u64>) -> u64 {
     numbers
         .filter(|&n| lesson_01_threads_and_locks::primes::is_prime(n))
@@ -68,22 +72,24 @@ fn real_speedup(answer: Answer) -> Result<String, String> {
         (started.elapsed(), count)
     };
     let mut best = 0.0f64;
-    for _attempt in 0..3 {
+    // Measured again, after a pause, before failing: a machine's cores are not always equally fast.
+    for _attempt in 0..5 {
         let (mut one, mut two) = (Duration::MAX, Duration::MAX);
         for _ in 0..3 {
             one = one.min(time(1).0);
             two = two.min(time(2).0);
         }
         best = best.max(Speedup::new(one, two, 2, cores()).ratio);
-        if best >= 1.4 {
+        if best >= NEEDED_SPEEDUP {
             return Ok(format!(
-                "2 threads ran {best:.2}x as fast as 1 (at least 1.4x needed, 2x is ideal)"
+                "2 threads ran {best:.2}x as fast as 1 (at least {NEEDED_SPEEDUP}x needed, 2x is ideal)"
             ));
         }
+        std::thread::sleep(Duration::from_millis(500));
     }
     Err(format!(
-        "2 threads ran only {best:.2}x as fast as 1 (at least 1.4x needed): are the threads started \
-         together before any is joined, and is the work split evenly?"
+        "2 threads ran only {best:.2}x as fast as 1 (at least {NEEDED_SPEEDUP}x needed): are the \
+         threads started together before any is joined, and is the work split evenly?"
     ))
 }
 

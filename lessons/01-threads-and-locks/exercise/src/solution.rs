@@ -1,27 +1,29 @@
 // Lesson 01 exercise: a model solution.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 
 use lesson_01_threads_and_locks::primes::is_prime;
 
 // ANCHOR: count_primes_parallel
-/// Part 1: numbers are dealt round-robin in small blocks, so every thread gets small and large
-/// numbers alike (large ones cost more to test) and every number is counted exactly once.
+/// Part 1: the threads claim blocks of numbers from a shared atomic until none are left, so every
+/// number is counted exactly once and a thread on a slower core simply claims fewer blocks.
 pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u64 {
     const BLOCK: u64 = 1_000;
-    let threads = threads.max(1);
+    let next_block = AtomicU64::new(numbers.start);
     thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let numbers = numbers.clone();
-                s.spawn(move || {
-                    let first_block = numbers.start + t as u64 * BLOCK;
-                    (first_block..numbers.end)
-                        .step_by(BLOCK as usize * threads)
-                        .flat_map(|start| start..(start + BLOCK).min(numbers.end))
-                        .filter(|&n| is_prime(n))
-                        .count() as u64
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut primes = 0;
+                    loop {
+                        let start = next_block.fetch_add(BLOCK, Ordering::Relaxed);
+                        if start >= numbers.end {
+                            return primes;
+                        }
+                        let block = start..(start + BLOCK).min(numbers.end);
+                        primes += block.filter(|&n| is_prime(n)).count() as u64;
+                    }
                 })
             })
             .collect();
