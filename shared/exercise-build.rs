@@ -1,5 +1,8 @@
+//! The build script of every exercise crate (`build = "../../../shared/exercise-build.rs"`).
+//!
 //! A teacher checks a student's copy of `src/exercise.rs` by naming it in EXERCISE_SUBMISSION
-//! (`check-exercise` does this); the build then compiles that file in place of the starter.
+//! (`check-exercise` does this); the build then compiles that file in place of the starter, and
+//! the crate's `lib.rs` picks it up under `cfg(submission)`.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(submission)");
