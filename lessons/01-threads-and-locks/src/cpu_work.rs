@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::thread;
 
+use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
 use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
 use lesson_kit::speedup::Speedup;
 use lesson_kit::svg::SpeedupChart;
@@ -16,7 +17,6 @@ use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Measured, Section, phrase};
 use rayon::prelude::*;
 
-use crate::gil::{Gil, SWITCH_INTERVAL};
 use crate::primes::{Blocks, count_primes, dealt_blocks, is_prime};
 
 // ANCHOR: scoped_threads
@@ -51,19 +51,32 @@ pub fn count_with_rayon(limit: u64, pool: &rayon::ThreadPool) -> u64 {
 }
 // ANCHOR_END: rayon
 
-/// The same threads as above, but each one must hold the simulated GIL to compute.
+// ANCHOR: gil
+/// The same threads as above, but each one must hold the simulated GIL to compute, as every
+/// Python thread must. The work is the same; only the lock around it differs.
 pub fn count_under_gil(limit: u64, workers: usize, timeline: &Recorder) -> u64 {
     let gil = Gil::new(SWITCH_INTERVAL);
     thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 let gil = &gil;
-                s.spawn(move || gil.count_primes(dealt_blocks(limit, w, workers), w, timeline))
+                s.spawn(move || {
+                    gil.run(w, timeline, |python| {
+                        let numbers = dealt_blocks(limit, w, workers);
+                        numbers
+                            .filter(|&n| {
+                                python.checkpoint();
+                                is_prime(n)
+                            })
+                            .count() as u64
+                    })
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     })
 }
+// ANCHOR_END: gil
 
 /// The four ways, timed against each other.
 pub struct CpuRuns {

@@ -6,11 +6,10 @@
 //! 1. [`counter`]: locks and atomics count exactly; a racy read-then-write loses updates; the
 //!    unlocked `counter += 1` does not compile.
 //! 2. [`sharing`]: what each way of sharing costs per increment, next to not sharing at all.
-//! 3. [`cpu_work`]: a prime count on one thread, on scoped threads, on rayon, and under a
-//!    [`gil`] simulator that reproduces the Python result beside the Rust one.
+//! 3. [`cpu_work`]: a prime count on one thread, on scoped threads, on rayon, and under the
+//!    kit's GIL simulator, which reproduces the Python result beside the Rust one.
 
 pub mod counter;
 pub mod cpu_work;
-pub mod gil;
 pub mod primes;
 pub mod sharing;
