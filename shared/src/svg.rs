@@ -24,18 +24,22 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The opening of a figure: its size, a white background and a bold title.
+fn open_svg(width: f64, height: f64, title: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"10\" y=\"20\" {FONT} font-weight=\"bold\">{}</text>\n",
+        escape(title)
+    )
+}
+
 /// One row per worker, a rectangle per span.
 pub fn timeline_svg(timeline: &Timeline) -> String {
     let (label_width, plot_width, row_height) = (120.0, 600.0, 22.0);
     let height = 40.0 + row_height * timeline.rows.len() as f64 + 24.0;
     let scale = plot_width / timeline.total.as_secs_f64().max(1e-9);
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"10\" y=\"20\" {FONT} font-weight=\"bold\">{title}</text>\n",
-        w = label_width + plot_width + 20.0,
-        title = escape(&timeline.title)
-    );
+    let mut svg = open_svg(label_width + plot_width + 20.0, height, &timeline.title);
     for (row, label) in timeline.rows.iter().enumerate() {
         let y = 34.0 + row_height * row as f64;
         svg += &format!(
@@ -76,13 +80,7 @@ pub fn speedup_chart_svg(chart: &SpeedupChart) -> String {
         * 1.1;
     let scale = plot_width / max;
     let height = 40.0 + bar_height * chart.bars.len() as f64 + 30.0;
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"10\" y=\"20\" {FONT} font-weight=\"bold\">{title}</text>\n",
-        w = label_width + plot_width + 60.0,
-        title = escape(&chart.title)
-    );
+    let mut svg = open_svg(label_width + plot_width + 60.0, height, &chart.title);
     for (i, (label, speedup)) in chart.bars.iter().enumerate() {
         let y = 34.0 + bar_height * i as f64;
         svg += &format!(
