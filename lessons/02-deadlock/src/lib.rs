@@ -1,0 +1,17 @@
+//! # Lesson 02: deadlock
+//!
+//! The Python articles show two functions taking two locks in opposite order, and advise a fixed
+//! lock order. Run as usually written, that code hardly ever deadlocks: the window between the two
+//! acquisitions is tiny. This lesson makes the deadlock certain and visible, and never hangs:
+//!
+//! 1. [`two_locks`]: two threads, two locks, opposite order, the window forced open. The
+//!    [`watchdog`] finds the cycle, says who holds and who waits for what, and calls it off.
+//! 2. [`fixes`]: one global lock order, `try_lock_for` with back-off, one coarse lock, and one
+//!    owner thread fed over a channel, timed under the same load.
+//! 3. [`philosophers`]: the dining philosophers, deadlocked and then fixed by a fork order, with
+//!    the meals each philosopher ate.
+
+pub mod fixes;
+pub mod philosophers;
+pub mod two_locks;
+pub mod watchdog;

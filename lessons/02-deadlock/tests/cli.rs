@@ -1,0 +1,125 @@
+//! Bad input gets one line naming the bad value and what is allowed, and exit code 2; the whole
+//! tour, deadlocks and watchdog included, ends by itself and quickly.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lesson-02-deadlock"))
+        .args(args)
+        .output()
+        .expect("the lesson runs")
+}
+
+fn assert_usage_error(args: &[&str], mentions: &[&str]) {
+    let output = run(args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "{args:?}: not one line:\n{stderr}"
+    );
+    for word in mentions {
+        assert!(
+            stderr.contains(word),
+            "{args:?}: {stderr:?} does not mention {word:?}"
+        );
+    }
+}
+
+#[test]
+fn one_philosopher_is_refused() {
+    assert_usage_error(&["--philosophers", "1"], &["'1'", "2..=64"]);
+}
+
+#[test]
+fn zero_meals_are_refused() {
+    assert_usage_error(&["--meals", "0"], &["'0'", "1..=1000"]);
+}
+
+#[test]
+fn a_size_out_of_range_is_refused() {
+    assert_usage_error(&["--size", "10"], &["'10'", "100..=100000000"]);
+}
+
+#[test]
+fn zero_workers_are_refused() {
+    assert_usage_error(&["--workers", "0"], &["'0'", "1..=256"]);
+}
+
+#[test]
+fn an_unknown_experiment_lists_the_known_ones() {
+    assert_usage_error(
+        &["--only", "deadlock"],
+        &["'deadlock'", "opposite-order", "fixes", "philosophers"],
+    );
+}
+
+#[test]
+fn help_lists_the_experiments() {
+    let output = run(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for word in [
+        "opposite-order",
+        "fixes",
+        "philosophers",
+        "--philosophers",
+        "--meals",
+        "--json",
+    ] {
+        assert!(help.contains(word), "--help does not mention {word}");
+    }
+}
+
+#[test]
+fn json_has_numbers_as_numbers() {
+    let output = run(&["--only", "fixes", "--size", "2000", "--reps", "1", "--json"]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.trim_start().starts_with('{'), "not JSON: {stdout}");
+    assert!(stdout.contains("\"transfers_per_s\": "), "{stdout}");
+    assert!(stdout.contains("\"deadlocks\": 0"), "{stdout}");
+}
+
+#[test]
+fn svg_writes_the_dinner_timeline() {
+    let dir = std::env::temp_dir().join(format!("lesson-02-svg-{}", std::process::id()));
+    let output = run(&[
+        "--only",
+        "philosophers",
+        "--meals",
+        "3",
+        "--svg",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let figure = "philosophers-lower-first-timeline.svg";
+    let svg = std::fs::read_to_string(dir.join(figure)).unwrap_or_else(|e| panic!("{figure}: {e}"));
+    assert!(svg.starts_with("<svg"), "{figure}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The promise: the whole default run, deadlocks and watchdog included, in under 5 s.
+/// Measured again (up to 3 times) before failing, in case the machine was busy.
+#[test]
+fn the_whole_tour_ends_by_itself_in_under_5_seconds() {
+    let limit = Duration::from_secs(5);
+    let mut fastest = Duration::MAX;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let output = run(&["--workers", "2"]);
+        fastest = fastest.min(started.elapsed());
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if fastest < limit {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    panic!("the default run took {fastest:?} at best; it must take under {limit:?}");
+}

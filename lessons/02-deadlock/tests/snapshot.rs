@@ -1,0 +1,28 @@
+//! The lesson's default output, numbers redacted: text, structure, exact facts and verdict words.
+//!
+//! Snapshots are reviewed like code: an unexpected change is a bug until explained. Update with
+//! `INSTA_UPDATE=always cargo test -p lesson-02-deadlock --test snapshot`.
+
+use std::process::Command;
+
+fn redacted_run() -> String {
+    // Workers are pinned so that the snapshot reads the same on a machine with more cores.
+    let output = Command::new(env!("CARGO_BIN_EXE_lesson-02-deadlock"))
+        .args(["--workers", "2"])
+        .env("LESSON_REDACT", "1")
+        .output()
+        .expect("the lesson runs");
+    assert!(
+        output.status.success(),
+        "the lesson failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn default_run() {
+    // Every fact in this lesson's output is exact or redacted, and none depends on the cores:
+    // the deadlocks are forced, and the fixes are judged by their results, not their speed.
+    insta::assert_snapshot!(redacted_run());
+}

@@ -1,0 +1,115 @@
+//! What the lesson claims, asserted: the forced deadlock happens every time and is found quickly;
+//! every fix moves every coin with no deadlock or livelock; the naive dinner deadlocks and the
+//! ordered one feeds everyone.
+//!
+//! Every test here takes one lock, so they run one at a time: the detection time is a timing
+//! claim, and the other tests' threads would steal cores from it.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use lesson_02_deadlock::fixes::{FIXES, expected_accounts};
+use lesson_02_deadlock::philosophers::{EATING, dine_left_first, dine_lower_fork_first, dinner};
+use lesson_02_deadlock::two_locks::opposite_order;
+use lesson_02_deadlock::watchdog::{PATIENCE, Stuck};
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn detected_after(stuck: &Option<Stuck>) -> Option<Duration> {
+    match stuck {
+        Some(Stuck::Deadlock { after, .. }) => Some(*after),
+        _ => None,
+    }
+}
+
+#[test]
+fn opposite_order_with_the_window_open_deadlocks_every_time() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    for trial in 0..20 {
+        let outcome = opposite_order(true);
+        let stuck = outcome
+            .stuck
+            .unwrap_or_else(|| panic!("trial {trial}: no deadlock"));
+        assert_eq!(
+            stuck.lines(),
+            vec![
+                "thread 1 (A to B) holds lock A and waits for lock B, which thread 2 (B to A) holds",
+                "thread 2 (B to A) holds lock B and waits for lock A, which thread 1 (A to B) holds",
+            ]
+        );
+        assert_eq!(
+            outcome.balances,
+            (100, 100),
+            "a called-off transfer moved money"
+        );
+    }
+}
+
+#[test]
+fn without_the_window_it_rarely_deadlocks() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let deadlocks = (0..100)
+        .filter(|_| opposite_order(false).stuck.is_some())
+        .count();
+    assert!(
+        deadlocks < 50,
+        "{deadlocks} of 100 unforced trials deadlocked"
+    );
+}
+
+/// The watchdog is sure after PATIENCE; with its scans and the threads' start-up, a deadlock
+/// is found well within 10 times that. Measured again before failing: a busy machine can delay
+/// the watchdog's thread.
+#[test]
+fn the_watchdog_finds_the_deadlock_quickly() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let limit = PATIENCE * 10;
+    let mut fastest = Duration::MAX;
+    for _ in 0..5 {
+        let after = detected_after(&opposite_order(true).stuck).expect("a deadlock");
+        fastest = fastest.min(after);
+        if fastest <= limit {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    panic!(
+        "the watchdog took {fastest:?} at best to find the deadlock; at most {limit:?} expected"
+    );
+}
+
+#[test]
+fn every_fix_moves_every_coin_without_deadlock_or_livelock() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let (total, workers) = (4_000, 3);
+    let expected = expected_accounts(total, workers);
+    for (name, fix) in FIXES {
+        for run in 0..3 {
+            let outcome = fix(total, workers);
+            assert_eq!(outcome.stuck, None, "{name}, run {run}");
+            assert_eq!(outcome.accounts, expected, "{name}, run {run}");
+        }
+    }
+}
+
+#[test]
+fn left_first_deadlocks_and_lower_first_feeds_everyone() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    for seats in [2, 5, 9] {
+        let naive = dinner(seats, 4, EATING, dine_left_first);
+        let stuck = naive.stuck.expect("the left-first dinner deadlocks");
+        assert_eq!(
+            stuck.lines().len(),
+            seats,
+            "the whole table is in the cycle"
+        );
+        assert_eq!(
+            naive.meals,
+            vec![0; seats],
+            "nobody eats once all hold one fork"
+        );
+        let ordered = dinner(seats, 4, EATING, dine_lower_fork_first);
+        assert!(ordered.stuck.is_none(), "{:?}", ordered.stuck);
+        assert_eq!(ordered.meals, vec![4; seats]);
+    }
+}
