@@ -10,6 +10,7 @@
 //!   values for snapshot tests.
 //! - [`timeline`] and [`svg`]: what each worker did when, in the terminal and as figures.
 //! - [`cli`]: the options every lesson shares and their one-line errors.
+//! - [`snapshot`]: running a lesson redacted for its snapshot test.
 //! - [`gil`]: a GIL simulator, to show Python's thread result beside Rust's.
 //! - [`exercise`]: checks a teacher runs on a student's exercise.
 
@@ -19,6 +20,7 @@ pub mod gil;
 pub mod machine;
 pub mod measure;
 pub mod report;
+pub mod snapshot;
 pub mod speedup;
 pub mod svg;
 pub mod table;
