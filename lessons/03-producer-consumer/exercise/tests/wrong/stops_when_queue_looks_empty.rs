@@ -1,0 +1,24 @@
+// A plausible wrong answer, from Python's `while not q.empty(): q.get()`: each consumer stops as
+// soon as the queue looks empty, which happens long before the producer is done.
+use lesson_03_exercise::stage::{Items, Stage};
+
+pub fn pipeline(items: Items, stage: Stage, workers: usize, capacity: usize) -> Vec<u64> {
+    let (tx, rx) = crossbeam_channel::bounded(capacity);
+    let (results_tx, results_rx) = crossbeam_channel::unbounded();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let (rx, results_tx, stage) = (rx.clone(), results_tx.clone(), &stage);
+            s.spawn(move || {
+                while let Ok(item) = rx.try_recv() {
+                    results_tx.send(stage.process(item)).unwrap();
+                }
+            });
+        }
+        drop(results_tx);
+        for item in items {
+            tx.send(item).unwrap();
+        }
+        drop(tx);
+        results_rx.iter().collect()
+    })
+}

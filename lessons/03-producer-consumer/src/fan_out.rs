@@ -1,0 +1,341 @@
+//! Experiment 1, fan-out: one producer hands items to several consumers.
+//!
+//! Python's `queue.Queue` lets any number of threads call `get()`. In Rust the channel decides:
+//! `crossbeam-channel` is multi-producer *multi*-consumer, so every consumer holds its own clone of
+//! the receiver. `std::sync::mpsc` is multi-producer *single*-consumer: its receiver cannot be
+//! cloned, so several consumers must share it behind a lock, and that lock becomes part of the
+//! queue, with a trap in how long the guard lives.
+
+use std::sync::{Mutex, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use lesson_kit::measure::{Variant, interleaved};
+use lesson_kit::speedup::Speedup;
+use lesson_kit::table::Table;
+use lesson_kit::timeline::{Recorder, Timeline};
+use lesson_kit::{Measured, Section, phrase};
+
+use crate::items::{Tally, count_of, work};
+
+/// Items per run, and the work each one costs: enough to see consumers share the work.
+pub const ITEMS: u64 = 1_000;
+pub const COST: Duration = Duration::from_micros(20);
+
+// ANCHOR: crossbeam
+/// Every consumer holds a clone of the receiver; the channel gives each item to exactly one.
+pub fn fan_out_crossbeam(items: u64, consumers: usize, timeline: &Recorder) -> Vec<Vec<u64>> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..consumers)
+            .map(|c| {
+                let rx = rx.clone();
+                s.spawn(move || {
+                    let mut taken = Vec::new();
+                    // The loop ends when every Sender is gone and the queue is empty.
+                    for item in rx {
+                        timeline.record(c, || work(item, COST));
+                        taken.push(item);
+                    }
+                    taken
+                })
+            })
+            .collect();
+        for item in 0..items {
+            tx.send(item).expect("the consumers are alive");
+        }
+        drop(tx); // closes the channel: this is what ends the consumers' loops
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+// ANCHOR_END: crossbeam
+
+/// std's channel with the one consumer it is made for.
+pub fn fan_out_std_one_consumer(items: u64, timeline: &Recorder) -> Vec<Vec<u64>> {
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        let consumer = s.spawn(move || {
+            let mut taken = Vec::new();
+            for item in rx {
+                timeline.record(0, || work(item, COST));
+                taken.push(item);
+            }
+            taken
+        });
+        for item in 0..items {
+            tx.send(item).expect("the consumer is alive");
+        }
+        drop(tx);
+        vec![consumer.join().unwrap()]
+    })
+}
+
+// ANCHOR: shared_receiver
+/// std's receiver cannot be cloned, so the consumers share it behind a Mutex. The guard is a
+/// temporary of the `let` statement: it is released before the work starts.
+pub fn fan_out_std_shared_receiver(
+    items: u64,
+    consumers: usize,
+    timeline: &Recorder,
+) -> Vec<Vec<u64>> {
+    let (tx, rx) = mpsc::channel();
+    let rx = Mutex::new(rx);
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..consumers)
+            .map(|c| {
+                let rx = &rx;
+                s.spawn(move || {
+                    let mut taken = Vec::new();
+                    loop {
+                        let next = rx.lock().unwrap().recv(); // lock, take one, unlock
+                        let Ok(item) = next else { break };
+                        timeline.record(c, || work(item, COST));
+                        taken.push(item);
+                    }
+                    taken
+                })
+            })
+            .collect();
+        for item in 0..items {
+            tx.send(item).expect("the consumers are alive");
+        }
+        drop(tx);
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+// ANCHOR_END: shared_receiver
+
+// ANCHOR: guard_held
+/// The same consumers written with `while let`: the guard in the condition lives until the end of
+/// the loop body, so each consumer holds the lock while it works, and the others wait for it.
+pub fn fan_out_guard_held_during_work(
+    items: u64,
+    consumers: usize,
+    timeline: &Recorder,
+) -> Vec<Vec<u64>> {
+    let (tx, rx) = mpsc::channel();
+    let rx = Mutex::new(rx);
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..consumers)
+            .map(|c| {
+                let rx = &rx;
+                s.spawn(move || {
+                    let mut taken = Vec::new();
+                    while let Ok(item) = rx.lock().unwrap().recv() {
+                        timeline.record(c, || work(item, COST)); // still holding the lock
+                        taken.push(item);
+                    }
+                    taken
+                })
+            })
+            .collect();
+        for item in 0..items {
+            tx.send(item).expect("the consumers are alive");
+        }
+        drop(tx);
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+// ANCHOR_END: guard_held
+
+/// What one run of a way gave: the items each consumer took, and the most consumers that were
+/// working at the same moment (from the timeline).
+#[derive(Debug, Clone)]
+pub struct Consumed {
+    pub taken: Vec<Vec<u64>>,
+    pub most_at_once: usize,
+}
+
+/// The most spans of `timeline` open at the same moment: how many consumers worked at once.
+pub fn most_at_once(timeline: &Timeline) -> usize {
+    let mut events: Vec<(Duration, i32)> = Vec::new();
+    for span in &timeline.spans {
+        events.push((span.start, 1));
+        events.push((span.end, -1));
+    }
+    // At equal times an end comes first: back-to-back spans do not overlap.
+    events.sort();
+    let (mut open, mut most) = (0i32, 0i32);
+    for (_, change) in events {
+        open += change;
+        most = most.max(open);
+    }
+    most as usize
+}
+
+/// A way to fan out: its name, its consumers, the function, and the figure it keeps, if any.
+struct Way {
+    name: &'static str,
+    consumers: usize,
+    run: fn(u64, usize, &Recorder) -> Vec<Vec<u64>>,
+    /// `(file name, title)` of the timeline kept for the report.
+    figure: Option<(&'static str, &'static str)>,
+}
+
+/// The four ways, run interleaved: what each consumer took in every run, and two timelines.
+pub struct FanOutRuns {
+    pub runs: Vec<lesson_kit::measure::Runs<Consumed>>,
+    pub consumers: Vec<usize>,
+    pub crossbeam_timeline: Timeline,
+    pub guard_held_timeline: Timeline,
+}
+
+/// Runs the four ways `reps` times each, interleaved. Every run records a timeline (so all pay
+/// the same for it); the last run's is kept for the two ways shown as figures.
+pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
+    let ways = [
+        Way {
+            name: "std::mpsc, one consumer",
+            consumers: 1,
+            run: |items, _, timeline| fan_out_std_one_consumer(items, timeline),
+            figure: None,
+        },
+        Way {
+            name: "crossbeam (MPMC)",
+            consumers,
+            run: fan_out_crossbeam,
+            figure: Some((
+                "crossbeam-timeline",
+                "crossbeam: each row a consumer, each mark an item's work",
+            )),
+        },
+        Way {
+            name: "std::mpsc, Mutex<Receiver>",
+            consumers,
+            run: fan_out_std_shared_receiver,
+            figure: None,
+        },
+        Way {
+            name: "std::mpsc, guard held during work",
+            consumers,
+            run: fan_out_guard_held_during_work,
+            figure: Some((
+                "guard-held-timeline",
+                "Guard held during work: the same consumers, taking turns",
+            )),
+        },
+    ];
+    let rows: Vec<String> = (0..consumers).map(|c| format!("consumer {c}")).collect();
+    let kept = std::cell::RefCell::new(std::collections::HashMap::new());
+    let variants = ways
+        .iter()
+        .map(|way| {
+            let (rows, kept) = (&rows, &kept);
+            Variant::new(way.name, move || {
+                let recorder = Recorder::new();
+                let taken = (way.run)(ITEMS, way.consumers, &recorder);
+                let (file, title) = way.figure.unwrap_or(("", ""));
+                let timeline = recorder.finish(file, title, rows.clone());
+                let most_at_once = most_at_once(&timeline);
+                if way.figure.is_some() {
+                    kept.borrow_mut().insert(file, timeline);
+                }
+                Consumed {
+                    taken,
+                    most_at_once,
+                }
+            })
+        })
+        .collect();
+    let runs = interleaved(reps, variants);
+    let mut kept = kept.into_inner();
+    FanOutRuns {
+        runs,
+        consumers: ways.iter().map(|w| w.consumers).collect(),
+        crossbeam_timeline: kept.remove("crossbeam-timeline").expect("one repetition"),
+        guard_held_timeline: kept.remove("guard-held-timeline").expect("one repetition"),
+    }
+}
+
+/// Shows that one producer can feed several consumers with every item consumed exactly once, how
+/// the work is shared out, and why a receiver shared behind a lock is worse than an MPMC channel.
+pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
+    let mut section = Section::new("fan-out", "One producer, several consumers").about(&format!(
+        "One producer sends the items 0..{ITEMS} to {}; each item costs {} of \
+         work. Four ways: std::mpsc with its one consumer, crossbeam's multi-consumer channel, \
+         std::mpsc with the receiver shared behind a Mutex, and the same with the lock held during \
+         the work.",
+        count_of(consumers, "consumer"),
+        lesson_kit::value::format_duration(COST)
+    ));
+    let measured = measure_fan_out(consumers, reps);
+    let baseline = measured.runs[0].min_wall();
+    let mut table = Table::new(&[
+        ("variant", "variant"),
+        ("consumers", "consumers"),
+        ("items_per_consumer", "items per consumer (last run)"),
+        ("most_at_once", "most working at once"),
+        ("min_s", "min"),
+        ("median_s", "median"),
+        ("speedup", "speedup"),
+        ("of_ideal", "of ideal"),
+    ]);
+    for (r, &n) in measured.runs.iter().zip(&measured.consumers) {
+        let tallies: Vec<Tally> = r
+            .results
+            .iter()
+            .map(|c| Tally::of(ITEMS, &c.taken))
+            .collect();
+        let most_at_once = r.results.iter().map(|c| c.most_at_once).max().unwrap_or(0);
+        match tallies.iter().find(|t| !t.exactly_once()) {
+            None => section.check(
+                true,
+                phrase!(
+                    "{}: each of the {} items consumed exactly once, in all {} runs",
+                    r.name.as_str(),
+                    ITEMS,
+                    reps
+                ),
+            ),
+            Some(bad) => section.check(
+                false,
+                phrase!("{}: {}", r.name.as_str(), Measured::Varies(bad.problems())),
+            ),
+        }
+        let speedup = Speedup::new(baseline, r.min_wall(), n, cores);
+        let last = tallies.last().map(Tally::distribution).unwrap_or_default();
+        table.row(vec![
+            r.name.as_str().into(),
+            n.into(),
+            Measured::Varies(last).into(),
+            Measured::Count(most_at_once as u64).into(),
+            Measured::Time(r.min_wall()).into(),
+            Measured::Time(r.median_wall()).into(),
+            Measured::Ratio(speedup.ratio).into(),
+            Measured::Share(speedup.efficiency()).into(),
+        ]);
+        if n > 1 {
+            section.verdict(speedup.verdict(&r.name, "one consumer"));
+        }
+    }
+    if let Some(held) = measured.runs.last() {
+        let most = held
+            .results
+            .iter()
+            .map(|c| c.most_at_once)
+            .max()
+            .unwrap_or(0);
+        section.check(
+            most <= 1,
+            phrase!(
+                "{}: never more than 1 consumer working at a time, in all {} runs (from the \
+                 timeline: no two items' work overlapped)",
+                held.name.as_str(),
+                reps
+            ),
+        );
+    }
+    section.table(
+        &format!("Measured ({reps} interleaved runs each; speedup over one consumer, from the minimum times)"),
+        table,
+    );
+    section.verdict(
+        "Why: a guard that lives through the work (the `while let` form) lets one consumer work \
+         at a time; the timeline shows them taking turns. Taken only for the receive, the lock \
+         costs little next to the work; the throughput experiment shows what it costs when the \
+         items are small. crossbeam's receivers need no lock of yours at all.",
+    );
+    section.timeline(measured.crossbeam_timeline);
+    section.timeline(measured.guard_held_timeline);
+    section
+}

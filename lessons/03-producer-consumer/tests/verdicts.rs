@@ -1,0 +1,170 @@
+//! The lesson's measured claims, asserted against this machine.
+//!
+//! Every test here takes one lock, so they run one at a time: the speedups need the cores, and the
+//! memory figures are the whole process's. Timings are interleaved, judged by their minimum, and
+//! measured again (up to five times, after a pause) before a test fails, so that a noisy moment
+//! cannot fail the build while a real loss of the effect still does.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use lesson_03_producer_consumer::backpressure::{self, PAYLOAD, run_pipeline};
+use lesson_03_producer_consumer::fan_out::{
+    ITEMS, fan_out_guard_held_during_work, fan_out_std_shared_receiver, measure_fan_out,
+    most_at_once,
+};
+use lesson_03_producer_consumer::items::Tally;
+use lesson_kit::machine::cores;
+use lesson_kit::measure::measure;
+use lesson_kit::speedup::Speedup;
+use lesson_kit::timeline::Recorder;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+const CONSUMERS: usize = 2;
+
+/// Speedups over one consumer of crossbeam, the Mutex<Receiver> and the guard held during work.
+fn fan_out_speedups() -> [Speedup; 3] {
+    let measured = measure_fan_out(CONSUMERS, 3);
+    for r in &measured.runs {
+        for consumed in &r.results {
+            let tally = Tally::of(ITEMS, &consumed.taken);
+            assert!(tally.exactly_once(), "{}: {}", r.name, tally.problems());
+        }
+    }
+    let baseline = measured.runs[0].min_wall();
+    let speedup =
+        |i: usize| Speedup::new(baseline, measured.runs[i].min_wall(), CONSUMERS, cores());
+    [speedup(1), speedup(2), speedup(3)]
+}
+
+/// Measures up to five times until `holds`; returns the last speedups either way.
+fn measure_until(holds: impl Fn(&[Speedup; 3]) -> bool) -> [Speedup; 3] {
+    let mut last = fan_out_speedups();
+    for attempt in 2..=5 {
+        if holds(&last) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        let [c, m, g] = last;
+        eprintln!(
+            "measuring again (attempt {attempt}): crossbeam {:.2}x, Mutex<Receiver> {:.2}x, guard held {:.2}x",
+            c.ratio, m.ratio, g.ratio
+        );
+        last = fan_out_speedups();
+    }
+    last
+}
+
+#[test]
+fn consumers_share_the_work_when_nobody_holds_a_lock_through_it() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    if cores() < 2 {
+        eprintln!("1 core: no parallel speedup is possible here; correctness checked only");
+        fan_out_speedups();
+        return;
+    }
+    // A clear margin: 65% of the ideal (1.3x with 2 consumers on 2 cores).
+    let clear = |s: &Speedup| s.efficiency() >= 0.65;
+    let [crossbeam, shared, _] = measure_until(|[c, m, _]| clear(c) && clear(m));
+    assert!(
+        clear(&crossbeam),
+        "2 consumers on crossbeam reached only {:.2}x of {}x",
+        crossbeam.ratio,
+        crossbeam.ideal
+    );
+    assert!(
+        clear(&shared),
+        "2 consumers on a Mutex<Receiver> reached only {:.2}x of {}x",
+        shared.ratio,
+        shared.ideal
+    );
+}
+
+#[test]
+fn a_guard_held_through_the_work_lets_one_consumer_work_at_a_time() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    // Not a timing judgement: the timeline says exactly whether two items' work ever overlapped.
+    // With the guard held it never can; with the lock taken only to receive, on 2 cores, it does.
+    let recorder = Recorder::new();
+    let consumed = fan_out_guard_held_during_work(ITEMS, CONSUMERS, &recorder);
+    assert!(Tally::of(ITEMS, &consumed).exactly_once());
+    let held = most_at_once(&recorder.finish("held", "", vec![]));
+    assert_eq!(
+        held, 1,
+        "with the guard held through the work, {held} consumers worked at once: is the lock \
+         still held while working?"
+    );
+    if cores() < 2 {
+        eprintln!("1 core: consumers cannot work at the same moment; the contrast is not checked");
+        return;
+    }
+    let mut shared = 0;
+    for _attempt in 0..5 {
+        let recorder = Recorder::new();
+        fan_out_std_shared_receiver(ITEMS, CONSUMERS, &recorder);
+        shared = most_at_once(&recorder.finish("shared", "", vec![]));
+        if shared == CONSUMERS {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(
+        shared, CONSUMERS,
+        "taking the lock only to receive, the consumers never worked at the same moment"
+    );
+}
+
+/// Peak memory of the process during `run`, minus that of a run with no queue.
+fn above_baseline(run: impl FnOnce() -> backpressure::Flow) -> (backpressure::Flow, u64) {
+    let (_, baseline) = measure(|| backpressure::no_queue(backpressure::ITEMS));
+    let (flow, sample) = measure(run);
+    let peak = |s: lesson_kit::measure::Sample| s.peak_rss_bytes.unwrap_or(0);
+    (flow, peak(sample).saturating_sub(peak(baseline)))
+}
+
+#[test]
+fn a_bounded_queue_keeps_backlog_and_memory_flat() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let items = backpressure::ITEMS;
+    let (flow, above) = above_baseline(|| run_pipeline(items, Some(16), CONSUMERS));
+    assert_eq!(flow.consumed, items);
+    assert!(
+        flow.peak_backlog <= 16,
+        "backlog {} in a queue of 16",
+        flow.peak_backlog
+    );
+    assert!(
+        above < 4 << 20,
+        "bounded(16) used {} KiB above the baseline; 16 items of {PAYLOAD} bytes need far less",
+        above >> 10
+    );
+    if lesson_kit::measure::peak_rss().is_none() {
+        eprintln!("peak memory cannot be read on this system; memory not checked");
+    }
+}
+
+#[test]
+fn an_unbounded_queue_grows_with_the_items() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let items = backpressure::ITEMS;
+    // The consumers are 5 to 10 times slower than the producer, so the backlog must reach a
+    // large share of the items; on a badly loaded machine, measure again.
+    let mut last = (0, 0);
+    for _attempt in 0..5 {
+        let (flow, above) = above_baseline(|| run_pipeline(items, None, CONSUMERS));
+        assert_eq!(flow.consumed, items);
+        last = (flow.peak_backlog, above);
+        let backlog_bytes = (flow.peak_backlog * PAYLOAD) as u64;
+        if flow.peak_backlog as u64 >= items / 4 && above >= backlog_bytes / 2 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    panic!(
+        "unbounded: peak backlog {} of {items} items, {} KiB above the baseline: the backlog \
+         should reach at least a quarter of the items, and hold its payloads' memory",
+        last.0,
+        last.1 >> 10
+    );
+}
