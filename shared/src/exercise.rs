@@ -26,23 +26,22 @@ pub struct Checklist {
 
 static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
+fn capture_panic_message(info: &std::panic::PanicHookInfo<'_>) {
+    let location = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string());
+    *PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{message}{location}"));
+}
+
 impl Checklist {
     pub fn new() -> Checklist {
-        // Panics in the answer are reported by the checklist; the default hook would print them twice.
-        std::panic::set_hook(Box::new(|info| {
-            let location = info
-                .location()
-                .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                .unwrap_or_default();
-            let message = info
-                .payload()
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_string());
-            *PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(format!("{message}{location}"));
-        }));
         Checklist::default()
     }
 
@@ -53,12 +52,18 @@ impl Checklist {
         limit: Duration,
         check: impl FnOnce() -> Result<String, String> + Send + 'static,
     ) {
+        // While the check runs, a panic in the answer is captured for the checklist instead of
+        // printed; the previous hook (a test harness's, say) is back in place afterwards.
+        let previous_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(capture_panic_message));
         let (done, outcome) = mpsc::channel();
         std::thread::spawn(move || {
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(check));
             let _ = done.send(result);
         });
-        let result = match outcome.recv_timeout(limit) {
+        let received = outcome.recv_timeout(limit);
+        std::panic::set_hook(previous_hook);
+        let result = match received {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => {
                 let message = PANIC_MESSAGE
