@@ -10,11 +10,12 @@
 //!   values for snapshot tests.
 //! - [`timeline`] and [`svg`]: what each worker did when, in the terminal and as figures.
 //! - [`cli`]: the options every lesson shares and their one-line errors.
-//! - [`snapshot`]: running a lesson redacted for its snapshot test.
+//! - [`snapshot`] and [`conventions`]: what every lesson's snapshot and CLI tests share.
 //! - [`gil`]: a GIL simulator, to show Python's thread result beside Rust's.
 //! - [`exercise`]: checks a teacher runs on a student's exercise.
 
 pub mod cli;
+pub mod conventions;
 pub mod exercise;
 pub mod gil;
 pub mod machine;

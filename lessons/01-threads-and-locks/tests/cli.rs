@@ -1,87 +1,26 @@
-//! Bad input gets one line naming the bad value and what is allowed, and exit code 2.
+//! Bad input gets one line naming the bad value and what is allowed, and exit code 2; `--json`
+//! and `--svg` give what they promise.
 
-use std::process::{Command, Output};
+use lesson_kit::conventions::{assert_shared_conventions, assert_usage_error, run};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lesson-01-threads-and-locks"))
-        .args(args)
-        .output()
-        .expect("the lesson runs")
-}
-
-fn assert_usage_error(args: &[&str], mentions: &[&str]) {
-    let output = run(args);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "{args:?}: not one line:\n{stderr}"
-    );
-    for word in mentions {
-        assert!(
-            stderr.contains(word),
-            "{args:?}: {stderr:?} does not mention {word:?}"
-        );
-    }
-}
+const LESSON: &str = env!("CARGO_BIN_EXE_lesson-01-threads-and-locks");
 
 #[test]
-fn zero_workers_is_refused() {
-    assert_usage_error(&["--workers", "0"], &["'0'", "1..=256"]);
-}
-
-#[test]
-fn an_unknown_experiment_lists_the_known_ones() {
-    assert_usage_error(
-        &["--only", "gil"],
-        &["'gil'", "shared-counter", "cost-of-sharing", "cpu-work"],
-    );
+fn the_shared_conventions_hold() {
+    assert_shared_conventions(LESSON, &["shared-counter", "cost-of-sharing", "cpu-work"]);
 }
 
 #[test]
 fn a_size_out_of_range_is_refused() {
-    assert_usage_error(&["--size", "10"], &["'10'", "1000..=100000000"]);
-}
-
-#[test]
-fn an_unwritable_svg_folder_is_refused() {
-    assert_usage_error(
-        &["--svg", "/proc/no-such-folder"],
-        &["/proc/no-such-folder", "--svg"],
-    );
-}
-
-#[test]
-fn an_unknown_option_is_refused() {
-    assert_usage_error(&["--frobnicate"], &["--frobnicate"]);
-}
-
-#[test]
-fn help_lists_the_experiments() {
-    let output = run(&["--help"]);
-    assert_eq!(output.status.code(), Some(0));
-    let help = String::from_utf8_lossy(&output.stdout);
-    for experiment in [
-        "shared-counter",
-        "cost-of-sharing",
-        "cpu-work",
-        "--workers",
-        "--json",
-        "--svg",
-    ] {
-        assert!(
-            help.contains(experiment),
-            "--help does not mention {experiment}"
-        );
-    }
+    assert_usage_error(LESSON, &["--size", "10"], &["'10'", "1000..=100000000"]);
 }
 
 #[test]
 fn json_has_numbers_as_numbers() {
-    let output = run(&[
+    let args = [
         "--only", "cpu-work", "--size", "20000", "--reps", "1", "--json",
-    ]);
+    ];
+    let output = run(LESSON, &args);
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.trim_start().starts_with('{'), "not JSON: {stdout}");
@@ -95,17 +34,11 @@ fn json_has_numbers_as_numbers() {
 #[test]
 fn svg_writes_the_figures() {
     let dir = std::env::temp_dir().join(format!("lesson-01-svg-{}", std::process::id()));
-    let output = run(&[
-        "--only",
-        "cpu-work",
-        "--size",
-        "20000",
-        "--reps",
-        "1",
-        "--svg",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(output.status.success());
+    let dir_arg = dir.to_str().expect("a UTF-8 temp dir");
+    let args = [
+        "--only", "cpu-work", "--size", "20000", "--reps", "1", "--svg", dir_arg,
+    ];
+    assert!(run(LESSON, &args).status.success());
     for figure in [
         "cpu-work-threads-timeline.svg",
         "cpu-work-gil-timeline.svg",

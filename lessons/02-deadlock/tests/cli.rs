@@ -1,74 +1,42 @@
 //! Bad input gets one line naming the bad value and what is allowed, and exit code 2; the whole
 //! tour, deadlocks and watchdog included, ends by itself and quickly.
 
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lesson-02-deadlock"))
-        .args(args)
-        .output()
-        .expect("the lesson runs")
+use lesson_kit::conventions::{assert_shared_conventions, assert_usage_error};
+
+const LESSON: &str = env!("CARGO_BIN_EXE_lesson-02-deadlock");
+
+fn run(args: &[&str]) -> std::process::Output {
+    lesson_kit::conventions::run(LESSON, args)
 }
 
-fn assert_usage_error(args: &[&str], mentions: &[&str]) {
-    let output = run(args);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "{args:?}: not one line:\n{stderr}"
-    );
-    for word in mentions {
-        assert!(
-            stderr.contains(word),
-            "{args:?}: {stderr:?} does not mention {word:?}"
-        );
-    }
+#[test]
+fn the_shared_conventions_hold() {
+    assert_shared_conventions(LESSON, &["opposite-order", "fixes", "philosophers"]);
 }
 
 #[test]
 fn one_philosopher_is_refused() {
-    assert_usage_error(&["--philosophers", "1"], &["'1'", "2..=64"]);
+    assert_usage_error(LESSON, &["--philosophers", "1"], &["'1'", "2..=64"]);
 }
 
 #[test]
 fn zero_meals_are_refused() {
-    assert_usage_error(&["--meals", "0"], &["'0'", "1..=1000"]);
+    assert_usage_error(LESSON, &["--meals", "0"], &["'0'", "1..=1000"]);
 }
 
 #[test]
 fn a_size_out_of_range_is_refused() {
-    assert_usage_error(&["--size", "10"], &["'10'", "100..=100000000"]);
+    assert_usage_error(LESSON, &["--size", "10"], &["'10'", "100..=100000000"]);
 }
 
 #[test]
-fn zero_workers_are_refused() {
-    assert_usage_error(&["--workers", "0"], &["'0'", "1..=256"]);
-}
-
-#[test]
-fn an_unknown_experiment_lists_the_known_ones() {
-    assert_usage_error(
-        &["--only", "deadlock"],
-        &["'deadlock'", "opposite-order", "fixes", "philosophers"],
-    );
-}
-
-#[test]
-fn help_lists_the_experiments() {
+fn help_lists_the_lessons_own_options() {
     let output = run(&["--help"]);
     assert_eq!(output.status.code(), Some(0));
     let help = String::from_utf8_lossy(&output.stdout);
-    for word in [
-        "opposite-order",
-        "fixes",
-        "philosophers",
-        "--philosophers",
-        "--meals",
-        "--json",
-    ] {
+    for word in ["--philosophers", "--meals"] {
         assert!(help.contains(word), "--help does not mention {word}");
     }
 }

@@ -3,21 +3,12 @@
 //! Snapshots are reviewed like code: an unexpected change is a bug until explained. Update with
 //! `INSTA_UPDATE=always cargo test -p lesson-02-deadlock --test snapshot`.
 
-use std::process::Command;
-
+/// Workers are pinned so that the snapshot reads the same on a machine with more cores.
 fn redacted_run() -> String {
-    // Workers are pinned so that the snapshot reads the same on a machine with more cores.
-    let output = Command::new(env!("CARGO_BIN_EXE_lesson-02-deadlock"))
-        .args(["--workers", "2"])
-        .env("LESSON_REDACT", "1")
-        .output()
-        .expect("the lesson runs");
-    assert!(
-        output.status.success(),
-        "the lesson failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    lesson_kit::snapshot::redacted_output(
+        env!("CARGO_BIN_EXE_lesson-02-deadlock"),
+        &["--workers", "2"],
+    )
 }
 
 #[test]

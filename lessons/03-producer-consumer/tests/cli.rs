@@ -1,91 +1,31 @@
 //! Bad input gets one line naming the bad value and what is allowed, and exit code 2.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lesson-03-producer-consumer"))
-        .args(args)
-        .output()
-        .expect("the lesson runs")
-}
+use lesson_kit::conventions::{assert_shared_conventions, assert_usage_error};
 
-fn assert_usage_error(args: &[&str], mentions: &[&str]) {
-    let output = run(args);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "{args:?}: not one line:\n{stderr}"
-    );
-    for word in mentions {
-        assert!(
-            stderr.contains(word),
-            "{args:?}: {stderr:?} does not mention {word:?}"
-        );
-    }
+const LESSON: &str = env!("CARGO_BIN_EXE_lesson-03-producer-consumer");
+
+fn run(args: &[&str]) -> std::process::Output {
+    lesson_kit::conventions::run(LESSON, args)
 }
 
 #[test]
-fn zero_workers_is_refused() {
-    assert_usage_error(&["--workers", "0"], &["'0'", "1..=256"]);
-}
-
-#[test]
-fn an_unknown_experiment_lists_the_known_ones() {
-    assert_usage_error(
-        &["--only", "pipes"],
-        &[
-            "'pipes'",
-            "fan-out",
-            "throughput",
-            "shutdown",
-            "consumer-panics",
-            "backpressure",
-            "async",
-        ],
-    );
-}
-
-#[test]
-fn a_size_out_of_range_is_refused() {
-    assert_usage_error(&["--size", "10"], &["'10'", "1000..=100000000"]);
-}
-
-#[test]
-fn an_unwritable_svg_folder_is_refused() {
-    assert_usage_error(
-        &["--svg", "/proc/no-such-folder"],
-        &["/proc/no-such-folder", "--svg"],
-    );
-}
-
-#[test]
-fn an_unknown_option_is_refused() {
-    assert_usage_error(&["--frobnicate"], &["--frobnicate"]);
-}
-
-#[test]
-fn help_lists_the_experiments() {
-    let output = run(&["--help"]);
-    assert_eq!(output.status.code(), Some(0));
-    let help = String::from_utf8_lossy(&output.stdout);
-    for experiment in [
+fn the_shared_conventions_hold() {
+    let experiments = [
         "fan-out",
         "throughput",
         "shutdown",
         "consumer-panics",
         "backpressure",
         "async",
-        "--workers",
-        "--json",
-        "--svg",
-    ] {
-        assert!(
-            help.contains(experiment),
-            "--help does not mention {experiment}"
-        );
-    }
+    ];
+    assert_shared_conventions(LESSON, &experiments);
+}
+
+#[test]
+fn a_size_out_of_range_is_refused() {
+    assert_usage_error(LESSON, &["--size", "10"], &["'10'", "1000..=100000000"]);
 }
 
 #[test]
