@@ -12,6 +12,7 @@
 //! - [`cli`]: the options every lesson shares and their one-line errors.
 //! - [`snapshot`] and [`conventions`]: what every lesson's snapshot and CLI tests share.
 //! - [`gil`]: a GIL simulator, to show Python's thread result beside Rust's.
+//! - [`process`]: the memory, children and liveness of other processes (lessons that start them).
 //! - [`exercise`]: checks a teacher runs on a student's exercise.
 
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod exercise;
 pub mod gil;
 pub mod machine;
 pub mod measure;
+pub mod process;
 pub mod report;
 pub mod snapshot;
 pub mod speedup;

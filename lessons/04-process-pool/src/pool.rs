@@ -1,0 +1,494 @@
+//! A process pool, written out so that every part can be seen: what `multiprocessing.Pool` and
+//! `ProcessPoolExecutor` do behind their one-line API.
+//!
+//! - **Start**: run this same executable N times with [`WORKER_ENV`] set, each with a pipe to
+//!   its stdin (tasks) and one from its stdout (results).
+//! - **Keep every worker busy**: hand each idle worker the next task; when a result comes back,
+//!   that worker is idle again.
+//! - **Listen to all of them at once**: one small thread per worker reads its pipe and forwards
+//!   each reply, or the news that the pipe broke, to a single channel the pool waits on.
+//! - **Survive crashes**: a worker that dies or sends garbage is reaped, its exit status turned
+//!   into words, a replacement started, and its task retried once or marked failed.
+//! - **Leave nothing behind**: dropping the pool kills and waits for every worker, and each
+//!   worker asked Linux to kill it if the pool's process dies first (see `worker.rs`).
+//!
+//! A production Rust program would reach for threads first (rayon) and, when it truly needs
+//! processes, for a crate that does this (such as `procspawn`, or `ipc-channel` for the pipes).
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufReader, BufWriter};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use lesson_kit::timeline::{Recorder, Timeline};
+
+use crate::frames::{FrameError, read_frame, write_frame};
+use crate::jobs::{Output, Task};
+use crate::worker::{Reply, Request, WORKER_ENV};
+
+/// A task that crashed its worker is tried this many times in all: a crash may be bad luck
+/// (the out-of-memory killer), or the task itself (it crashes every time).
+pub const MAX_ATTEMPTS: u32 = 2;
+
+/// Every worker started gets a new number, so news from a dead worker is never taken for news
+/// from its replacement.
+pub type WorkerId = u64;
+
+/// A task of the batch (its index) and which attempt at it this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Job {
+    pub task: usize,
+    pub attempt: u32,
+}
+
+/// What the pool heard from its workers.
+#[derive(Debug)]
+pub enum Event {
+    /// A worker finished `job`: the task's output, or the message of its panic.
+    Done {
+        worker: WorkerId,
+        job: Job,
+        outcome: Result<Output, String>,
+    },
+    /// A worker was lost (it died, or sent garbage and was killed) and has been replaced. `job`
+    /// is what it was running, `cause` what happened, in words.
+    Lost {
+        worker: WorkerId,
+        pid: u32,
+        job: Option<Job>,
+        cause: String,
+    },
+}
+
+/// How one task of a batch ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskReport {
+    pub outcome: Result<Output, String>,
+    pub attempts: u32,
+    /// What happened to each earlier attempt whose worker was lost.
+    pub lost_attempts: Vec<String>,
+}
+
+/// What a worker's reader thread forwards.
+enum Incoming {
+    Reply(Reply),
+    Closed,
+    Garbage(FrameError),
+}
+
+struct Worker {
+    id: WorkerId,
+    child: Child,
+    /// `None` once closed: the worker's signal to finish.
+    to_worker: Option<BufWriter<ChildStdin>>,
+    reader: Option<JoinHandle<()>>,
+    /// The job it is running and when it was sent; `None` when idle.
+    running: Option<(Job, Instant)>,
+}
+
+/// Counts kept while the pool runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    pub workers_started: u64,
+    pub workers_replaced: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    pub requests_sent: u64,
+}
+
+pub struct Pool {
+    program: PathBuf,
+    workers: Vec<Worker>,
+    /// From the reader threads: which worker, what arrived, how many bytes it took.
+    events: Receiver<(WorkerId, Incoming, u64)>,
+    events_sender: Sender<(WorkerId, Incoming, u64)>,
+    next_id: WorkerId,
+    next_request: u64,
+    /// Request ids in flight, by worker: a reply must answer the request its worker was sent.
+    request_of: HashMap<WorkerId, u64>,
+    stats: PoolStats,
+    /// Every process id this pool ever started, to prove none of them outlives it.
+    pids: Vec<u32>,
+    recorder: Option<Recorder>,
+}
+
+impl Pool {
+    // ANCHOR: start
+    /// Starts `size` workers, each a copy of `program` (the lesson's own executable).
+    pub fn start(program: &Path, size: usize) -> std::io::Result<Pool> {
+        let (events_sender, events) = mpsc::channel();
+        let mut pool = Pool {
+            program: program.to_path_buf(),
+            workers: Vec::new(),
+            events,
+            events_sender,
+            next_id: 0,
+            next_request: 0,
+            request_of: HashMap::new(),
+            stats: PoolStats::default(),
+            pids: Vec::new(),
+            recorder: None,
+        };
+        for _ in 0..size.max(1) {
+            let worker = pool.spawn_worker()?;
+            pool.workers.push(worker);
+        }
+        Ok(pool)
+    }
+    // ANCHOR_END: start
+
+    // ANCHOR: spawn_worker
+    fn spawn_worker(&mut self) -> std::io::Result<Worker> {
+        let mut child = Command::new(&self.program)
+            .env(WORKER_ENV, std::process::id().to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let id = self.next_id;
+        self.next_id += 1;
+        self.stats.workers_started += 1;
+        self.pids.push(child.id());
+        let from_worker = child.stdout.take().expect("stdout is piped");
+        let to_worker = Some(BufWriter::new(child.stdin.take().expect("stdin is piped")));
+        let events = self.events_sender.clone();
+        // One reader per worker, so that the pool hears from whichever worker speaks first.
+        let reader = std::thread::spawn(move || {
+            let mut from_worker = Counted::new(BufReader::new(from_worker));
+            loop {
+                let (incoming, last) = match read_frame::<Reply>(&mut from_worker) {
+                    Ok(Some(reply)) => (Incoming::Reply(reply), false),
+                    Ok(None) => (Incoming::Closed, true),
+                    Err(garbage) => (Incoming::Garbage(garbage), true),
+                };
+                let bytes = std::mem::take(&mut from_worker.bytes);
+                if events.send((id, incoming, bytes)).is_err() || last {
+                    return;
+                }
+            }
+        });
+        Ok(Worker {
+            id,
+            child,
+            to_worker,
+            reader: Some(reader),
+            running: None,
+        })
+    }
+    // ANCHOR_END: spawn_worker
+
+    /// How many workers the pool keeps running.
+    pub fn size(&self) -> usize {
+        self.workers.len()
+    }
+
+    /// The process ids of the workers running now.
+    pub fn worker_pids(&self) -> Vec<u32> {
+        self.workers.iter().map(|w| w.child.id()).collect()
+    }
+
+    /// Every process id this pool has started, including replaced workers.
+    pub fn all_pids(&self) -> &[u32] {
+        &self.pids
+    }
+
+    pub fn stats(&self) -> PoolStats {
+        self.stats
+    }
+
+    /// Records from now on a timeline of which worker ran a task when (one row per worker slot).
+    pub fn record_timeline(&mut self) {
+        self.recorder = Some(Recorder::new());
+    }
+
+    /// The timeline recorded since [`Pool::record_timeline`].
+    pub fn take_timeline(&mut self, name: &str, title: &str) -> Option<Timeline> {
+        let rows = (0..self.workers.len())
+            .map(|slot| format!("process {slot}"))
+            .collect();
+        self.recorder
+            .take()
+            .map(|recorder| recorder.finish(name, title, rows))
+    }
+
+    /// The workers that have no task.
+    pub fn idle_workers(&self) -> Vec<WorkerId> {
+        self.workers
+            .iter()
+            .filter(|w| w.running.is_none())
+            .map(|w| w.id)
+            .collect()
+    }
+
+    /// The workers that are running a task: which job, and since when.
+    pub fn busy_workers(&self) -> Vec<(WorkerId, Job, Instant)> {
+        self.workers
+            .iter()
+            .filter_map(|w| w.running.map(|(job, since)| (w.id, job, since)))
+            .collect()
+    }
+
+    // ANCHOR: send
+    /// Hands `job` to an idle `worker`. If the worker has just died, the write fails quietly:
+    /// its reader thread reports the death, and the job comes back in that [`Event::Lost`].
+    pub fn send(&mut self, worker: WorkerId, job: Job, task: &Task) {
+        let id = self.next_request;
+        self.next_request += 1;
+        let Some(w) = self.workers.iter_mut().find(|w| w.id == worker) else {
+            return;
+        };
+        w.running = Some((job, Instant::now()));
+        self.request_of.insert(worker, id);
+        let request = Request {
+            id,
+            attempt: job.attempt,
+            task,
+        };
+        if let Some(Ok(bytes)) = w.to_worker.as_mut().map(|pipe| write_frame(pipe, &request)) {
+            self.stats.bytes_sent += bytes as u64;
+        }
+        self.stats.requests_sent += 1;
+    }
+    // ANCHOR_END: send
+
+    // ANCHOR: next_event
+    /// Waits for the next thing a worker does: finish a task, or die. `None` if `timeout` passed
+    /// first (`None` waits as long as it takes). A lost worker is replaced before this returns.
+    pub fn next_event(&mut self, timeout: Option<Duration>) -> Option<Event> {
+        loop {
+            let (worker, incoming, bytes) = match timeout {
+                None => self.events.recv().ok()?,
+                Some(limit) => match self.events.recv_timeout(limit) {
+                    Ok(event) => event,
+                    Err(RecvTimeoutError::Timeout) => return None,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                },
+            };
+            self.stats.bytes_received += bytes;
+            // News from a worker that was already replaced is old news.
+            let Some(slot) = self.workers.iter().position(|w| w.id == worker) else {
+                continue;
+            };
+            match incoming {
+                Incoming::Reply(reply) if Some(&reply.id) == self.request_of.get(&worker) => {
+                    let (job, since) = self.workers[slot]
+                        .running
+                        .take()
+                        .expect("a reply answers a request");
+                    if let Some(recorder) = &self.recorder {
+                        recorder.span_since(slot, since);
+                    }
+                    return Some(Event::Done {
+                        worker,
+                        job,
+                        outcome: reply.outcome,
+                    });
+                }
+                // A worker that breaks the protocol cannot be trusted with another task.
+                Incoming::Reply(reply) => {
+                    let cause = format!("answered request {} it was never sent", reply.id);
+                    return Some(self.replace(worker, &cause, Duration::ZERO));
+                }
+                Incoming::Garbage(error) => {
+                    let cause = format!("sent garbage: {error}");
+                    return Some(self.replace(worker, &cause, Duration::ZERO));
+                }
+                // Its pipe closes when it dies: a moment's grace lets its own exit status
+                // (SIGABRT, say) be reported rather than the SIGKILL the pool would send.
+                Incoming::Closed => {
+                    let cause = "stopped answering (its pipe closed)";
+                    return Some(self.replace(worker, cause, Duration::from_millis(50)));
+                }
+            }
+        }
+    }
+    // ANCHOR_END: next_event
+
+    // ANCHOR: replace
+    /// Stops `worker` (it has `grace` to exit by itself, then it is killed), reaps it, and starts
+    /// a replacement in its slot. Returns the [`Event::Lost`] that says what happened, with the
+    /// exit status in words.
+    pub fn replace(&mut self, worker: WorkerId, why: &str, grace: Duration) -> Event {
+        let Some(slot) = self.workers.iter().position(|w| w.id == worker) else {
+            return Event::Lost {
+                worker,
+                pid: 0,
+                job: None,
+                cause: why.to_string(),
+            };
+        };
+        let fresh = self.spawn_worker();
+        let mut lost = match fresh {
+            Ok(fresh) => std::mem::replace(&mut self.workers[slot], fresh),
+            Err(_) => self.workers.remove(slot), // cannot start another: the pool shrinks
+        };
+        self.stats.workers_replaced += 1;
+        self.request_of.remove(&worker);
+        let (status, killed) = stop(&mut lost, grace);
+        let ending = if killed || grace.is_zero() {
+            "the pool stopped it".to_string()
+        } else {
+            format!("it {}", describe(status))
+        };
+        Event::Lost {
+            worker,
+            pid: lost.child.id(),
+            job: lost.running.map(|(job, _)| job),
+            cause: format!("the worker {why}; {ending}"),
+        }
+    }
+    // ANCHOR_END: replace
+
+    // ANCHOR: run
+    /// Runs every task and returns one report per task, in order. Each worker has one task at
+    /// a time; a task whose worker is lost is tried again (up to [`MAX_ATTEMPTS`]), and a task
+    /// that panicked is reported as failed: it would panic again.
+    pub fn run(&mut self, tasks: &[Task]) -> Vec<TaskReport> {
+        let mut reports: Vec<Option<TaskReport>> = vec![None; tasks.len()];
+        let mut lost: Vec<Vec<String>> = vec![Vec::new(); tasks.len()];
+        let mut queue: VecDeque<Job> = (0..tasks.len())
+            .map(|task| Job { task, attempt: 1 })
+            .collect();
+        let mut unfinished = tasks.len();
+        while unfinished > 0 && self.size() > 0 {
+            // Keep every worker busy: each idle worker gets the next task.
+            for worker in self.idle_workers() {
+                let Some(job) = queue.pop_front() else { break };
+                self.send(worker, job, &tasks[job.task]);
+            }
+            let (job, outcome) = match self.next_event(None) {
+                Some(Event::Done { job, outcome, .. }) => (job, outcome),
+                Some(Event::Lost {
+                    job: Some(job),
+                    cause,
+                    ..
+                }) => {
+                    if job.attempt < MAX_ATTEMPTS {
+                        lost[job.task].push(cause);
+                        queue.push_front(Job {
+                            task: job.task,
+                            attempt: job.attempt + 1,
+                        });
+                        continue;
+                    }
+                    (job, Err(cause))
+                }
+                Some(Event::Lost { job: None, .. }) | None => continue, // an idle worker, replaced
+            };
+            let lost_attempts = std::mem::take(&mut lost[job.task]);
+            reports[job.task] = Some(TaskReport {
+                outcome,
+                attempts: job.attempt,
+                lost_attempts,
+            });
+            unfinished -= 1;
+        }
+        let no_worker = || TaskReport {
+            outcome: Err("no worker could be started".into()),
+            attempts: 0,
+            lost_attempts: Vec::new(),
+        };
+        reports
+            .into_iter()
+            .map(|r| r.unwrap_or_else(no_worker))
+            .collect()
+    }
+    // ANCHOR_END: run
+
+    /// Closes every worker's stdin, so each one finishes and exits by itself, and waits for
+    /// them (killing any that takes longer than a second). Returns how each one ended.
+    pub fn shutdown(mut self) -> Vec<String> {
+        let mut workers: Vec<Worker> = self.workers.drain(..).collect();
+        for worker in &mut workers {
+            // Closing the pipe is the worker's signal to stop: its `read_frame` returns `None`.
+            worker.to_worker = None;
+        }
+        workers
+            .iter_mut()
+            .map(|worker| describe(stop(worker, Duration::from_secs(1)).0))
+            .collect()
+    }
+}
+
+// ANCHOR: drop
+/// Dropping the pool (at the end of a scope, on an early return, or while a panic unwinds)
+/// kills and reaps every worker: no process outlives the pool.
+impl Drop for Pool {
+    fn drop(&mut self) {
+        for mut worker in self.workers.drain(..) {
+            let _ = worker.child.kill();
+            stop(&mut worker, Duration::ZERO);
+        }
+    }
+}
+// ANCHOR_END: drop
+
+/// Waits up to `grace` for a worker to exit, then kills it; always reaps it (no zombie is left)
+/// and joins its reader thread. Returns its exit status, and whether it had to be killed.
+fn stop(worker: &mut Worker, grace: Duration) -> (Option<ExitStatus>, bool) {
+    let deadline = Instant::now() + grace;
+    let ended = loop {
+        match worker.child.try_wait() {
+            Ok(Some(status)) => break (Some(status), false),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_micros(100)),
+            _ => {
+                let _ = worker.child.kill();
+                break (worker.child.wait().ok(), true);
+            }
+        }
+    };
+    if let Some(reader) = worker.reader.take() {
+        let _ = reader.join();
+    }
+    ended
+}
+
+/// An exit status in words: "exited normally", "was killed by signal 6 (SIGABRT)".
+pub fn describe(status: Option<ExitStatus>) -> String {
+    match status {
+        Some(status) if status.success() => "exited normally".to_string(),
+        Some(status) => match (status.code(), status.signal()) {
+            (Some(code), _) => format!("exited with code {code}"),
+            (None, Some(signal)) => {
+                format!("was killed by signal {signal} ({})", signal_name(signal))
+            }
+            _ => format!("ended: {status}"),
+        },
+        None => "could not be waited for".to_string(),
+    }
+}
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        libc::SIGABRT => "SIGABRT, the process aborted",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV, a bad memory access",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGINT => "SIGINT, Ctrl-C",
+        libc::SIGPIPE => "SIGPIPE",
+        _ => "a signal",
+    }
+}
+
+/// A reader that counts the bytes that pass through it.
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R) -> Self {
+        Counted { inner, bytes: 0 }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}

@@ -1,0 +1,93 @@
+//! The third job of the articles: a batch of thumbnails.
+//!
+//! The Python articles open a folder of photos with Pillow, shrink each to fit 800x800 with a
+//! Lanczos filter and save it as a JPEG. Here the photos are made by the program (deterministic
+//! synthetic pictures, so every run and every machine works on the same bytes), encoded as JPEG
+//! once beforehand and held in memory; the job is then exactly the articles': decode, resize,
+//! encode, with the `image` crate for JPEG and `fast_image_resize` for the Lanczos filter (see
+//! `lesson-04-codec` for why those calls live in a crate of their own).
+
+use lesson_04_codec::{decode_jpeg, encode_jpeg, resize_lanczos, synthetic_photo};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The size of the source photos: 6 megapixels, like a phone photo scaled down.
+pub const PHOTO_WIDTH: u32 = 3000;
+pub const PHOTO_HEIGHT: u32 = 2000;
+/// Thumbnails fit in this square, keeping the photo's proportions.
+pub const THUMBNAIL_BOX: u32 = 800;
+/// JPEG quality of the thumbnails, as in the articles.
+pub const THUMBNAIL_QUALITY: u8 = 85;
+/// JPEG quality of the source photos: a camera's "fine".
+const PHOTO_QUALITY: u8 = 92;
+
+/// A finished thumbnail: its size and its JPEG bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thumbnail {
+    pub width: u32,
+    pub height: u32,
+    #[serde(with = "serde_bytes")]
+    pub jpeg: Vec<u8>,
+}
+
+/// The photos of the batch, as JPEG files held in memory: the job's input, made beforehand.
+pub fn photo_batch(count: usize) -> Vec<Vec<u8>> {
+    (0..count as u64)
+        .into_par_iter()
+        .map(|seed| {
+            encode_jpeg(
+                &synthetic_photo(seed, PHOTO_WIDTH, PHOTO_HEIGHT),
+                PHOTO_QUALITY,
+            )
+        })
+        .collect()
+}
+
+/// The size that fits in `bound` x `bound` with the proportions of `width` x `height`.
+pub fn fit(width: u32, height: u32, bound: u32) -> (u32, u32) {
+    let scale = f64::from(bound) / f64::from(width.max(height));
+    if scale >= 1.0 {
+        return (width, height);
+    }
+    let scaled = |side: u32| ((f64::from(side) * scale).round() as u32).max(1);
+    (scaled(width), scaled(height))
+}
+
+// ANCHOR: thumbnail
+/// The job of one task: decode the JPEG, shrink it to fit the box with a Lanczos filter, encode
+/// it as a JPEG again. Bytes in, bytes out: it runs the same in any thread or process.
+pub fn thumbnail(jpeg: &[u8]) -> Result<Thumbnail, String> {
+    let photo = decode_jpeg(jpeg)?;
+    let (width, height) = fit(photo.width, photo.height, THUMBNAIL_BOX);
+    let small = resize_lanczos(&photo, width, height);
+    Ok(Thumbnail {
+        width,
+        height,
+        jpeg: encode_jpeg(&small, THUMBNAIL_QUALITY),
+    })
+}
+// ANCHOR_END: thumbnail
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_the_box_keeping_proportions() {
+        assert_eq!(fit(3000, 2000, 800), (800, 533));
+        assert_eq!(fit(2000, 3000, 800), (533, 800));
+        assert_eq!(fit(640, 480, 800), (640, 480));
+    }
+
+    #[test]
+    fn a_thumbnail_fits_the_box() {
+        let photo = encode_jpeg(&synthetic_photo(3, 1200, 900), 90);
+        let thumb = thumbnail(&photo).unwrap();
+        assert_eq!((thumb.width, thumb.height), (800, 600));
+        assert!(
+            thumb.jpeg.starts_with(&[0xFF, 0xD8]),
+            "a JPEG starts with SOI"
+        );
+        assert!(thumbnail(b"not a jpeg").is_err());
+    }
+}

@@ -1,0 +1,87 @@
+//! Looking at other processes: their memory, their children, whether they still run.
+//!
+//! Lessons that start processes must prove two things: what each process costs (its resident
+//! memory, read from `/proc/<pid>/status`), and that none outlives the lesson (its children,
+//! read from `/proc/<pid>/task/*/children`). Linux only; elsewhere these return `None` or empty.
+
+use std::path::Path;
+
+/// Resident memory of one process, from `/proc/<pid>/status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resident {
+    /// VmRSS: every page in RAM, including pages of the executable and libraries that other
+    /// processes share.
+    pub total: u64,
+    /// RssAnon: the process's own heap and stacks, which no other process shares: what one more
+    /// such process really adds.
+    pub private: u64,
+}
+
+/// The resident memory of process `pid`, in bytes, while it runs.
+pub fn resident_memory(pid: u32) -> Option<Resident> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib = |field: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(field))?;
+        let value = line[field.len()..].trim().trim_end_matches("kB").trim();
+        value.parse::<u64>().ok().map(|kib| kib * 1024)
+    };
+    Some(Resident {
+        total: kib("VmRSS:")?,
+        private: kib("RssAnon:")?,
+    })
+}
+
+/// The processes whose parent is `pid` right now (any of its threads may be the parent).
+pub fn children(pid: u32) -> Vec<u32> {
+    let mut children = Vec::new();
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task"));
+    for task in tasks.into_iter().flatten().flatten() {
+        if let Ok(list) = std::fs::read_to_string(task.path().join("children")) {
+            children.extend(
+                list.split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok()),
+            );
+        }
+    }
+    children.sort_unstable();
+    children.dedup();
+    children
+}
+
+/// Is process `pid` still running? A zombie (dead, not yet reaped) counts as not running.
+pub fn is_running(pid: u32) -> bool {
+    let stat = Path::new("/proc").join(pid.to_string()).join("stat");
+    match std::fs::read_to_string(stat) {
+        // The state letter follows the command name in parentheses: "123 (name) S ...".
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_is_seen_measured_and_gone_after_wait() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .expect("sleep runs");
+        let pid = child.id();
+        assert!(children(std::process::id()).contains(&pid));
+        assert!(is_running(pid));
+        let memory = resident_memory(pid).expect("a running process has a status");
+        assert!(
+            memory.total >= memory.private && memory.total > 0,
+            "{memory:?}"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(!is_running(pid));
+        assert!(!children(std::process::id()).contains(&pid));
+    }
+}
