@@ -12,6 +12,7 @@
 //! - [`cli`]: the options every lesson shares and their one-line errors.
 //! - [`snapshot`] and [`conventions`]: what every lesson's snapshot and CLI tests share.
 //! - [`gil`]: a GIL simulator, to show Python's thread result beside Rust's.
+//! - [`workload`]: the CPU job of the Python articles (counting primes), shared by lessons.
 //! - [`process`]: the memory, children and liveness of other processes (lessons that start them).
 //! - [`exercise`]: checks a teacher runs on a student's exercise.
 
@@ -29,6 +30,7 @@ pub mod svg;
 pub mod table;
 pub mod timeline;
 pub mod value;
+pub mod workload;
 
 pub use report::{Report, Section};
 pub use value::{Measured, Phrase, Segment};

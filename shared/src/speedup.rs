@@ -8,6 +8,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::measure::Runs;
+use crate::svg::SpeedupChart;
+use crate::table::Table;
 use crate::value::{Measured, Phrase};
 
 /// The most a job split across `workers` can gain on `cores` cores.
@@ -85,6 +88,64 @@ impl Judgement {
             Judgement::Partial => "a partial speedup",
             Judgement::NearIdeal => "close to the ideal",
         }
+    }
+}
+
+/// Parallel variants against a baseline run on one worker: the table, the chart, and each
+/// variant's speedup for the lesson's own verdicts.
+pub struct Comparison {
+    pub table: Table,
+    pub chart: SpeedupChart,
+    /// One per run, in order; the first (the baseline) is 1x.
+    pub speedups: Vec<Speedup>,
+}
+
+/// Compares `runs` with the first of them (one worker): min and median time, speedup of the
+/// minimum, its share of the ideal for `workers` on `cores`, and CPU use. `workers_label` names
+/// the workers in the table (`threads`, `workers`).
+pub fn compare<T>(
+    runs: &[Runs<T>],
+    workers: usize,
+    cores: usize,
+    workers_label: &str,
+    chart_title: String,
+) -> Comparison {
+    let baseline = runs.first().map(Runs::min_wall).unwrap_or_default();
+    let mut table = Table::new(&[
+        ("variant", "variant"),
+        (workers_label, workers_label),
+        ("min_s", "min"),
+        ("median_s", "median"),
+        ("speedup", "speedup"),
+        ("of_ideal", "of ideal"),
+        ("cpu_use", "CPU use"),
+    ]);
+    let mut chart = SpeedupChart {
+        name: "speedup".into(),
+        title: chart_title,
+        bars: Vec::new(),
+        ideal: ideal_speedup(workers, cores),
+    };
+    let mut speedups = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        let variant_workers = if i == 0 { 1 } else { workers };
+        let speedup = Speedup::new(baseline, r.min_wall(), variant_workers, cores);
+        table.row(vec![
+            r.name.as_str().into(),
+            variant_workers.into(),
+            Measured::Time(r.min_wall()).into(),
+            Measured::Time(r.median_wall()).into(),
+            Measured::Ratio(speedup.ratio).into(),
+            Measured::Share(speedup.efficiency()).into(),
+            Measured::Share(r.median_cpu_utilisation(cores)).into(),
+        ]);
+        chart.bars.push((r.name.clone(), speedup.ratio));
+        speedups.push(speedup);
+    }
+    Comparison {
+        table,
+        chart,
+        speedups,
     }
 }
 

@@ -10,11 +10,9 @@ use std::thread;
 
 use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
 use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
-use lesson_kit::speedup::Speedup;
-use lesson_kit::svg::SpeedupChart;
-use lesson_kit::table::Table;
+use lesson_kit::speedup::compare;
 use lesson_kit::timeline::{Recorder, Timeline};
-use lesson_kit::{Measured, Section, phrase};
+use lesson_kit::{Section, phrase};
 use rayon::prelude::*;
 
 use crate::primes::{Blocks, count_primes, dealt_blocks, is_prime};
@@ -148,43 +146,14 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize, cores: usize) -> Sectio
         Err(disagreement) => section.check(false, phrase!("variants disagree: {}", disagreement)),
     }
 
-    let baseline = runs[0].min_wall();
-    let mut table = Table::new(&[
-        ("variant", "variant"),
-        ("threads", "threads"),
-        ("min_s", "min"),
-        ("median_s", "median"),
-        ("speedup", "speedup"),
-        ("of_ideal", "of ideal"),
-        ("cpu_use", "CPU use"),
-    ]);
-    let mut chart = SpeedupChart {
-        name: "speedup".into(),
-        title: format!("Counting primes below {limit}: speedup over one thread"),
-        bars: Vec::new(),
-        ideal: lesson_kit::speedup::ideal_speedup(workers, cores),
-    };
-    for (i, r) in runs.iter().enumerate() {
-        let threads = if i == 0 { 1 } else { workers };
-        let speedup = Speedup::new(baseline, r.min_wall(), threads, cores);
-        table.row(vec![
-            r.name.as_str().into(),
-            threads.into(),
-            Measured::Time(r.min_wall()).into(),
-            Measured::Time(r.median_wall()).into(),
-            Measured::Ratio(speedup.ratio).into(),
-            Measured::Share(speedup.efficiency()).into(),
-            Measured::Share(r.median_cpu_utilisation(cores)).into(),
-        ]);
-        chart.bars.push((r.name.clone(), speedup.ratio));
-        if i > 0 {
-            section
-                .verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
-        }
+    let title = format!("Counting primes below {limit}: speedup over one thread");
+    let comparison = compare(runs, workers, cores, "threads", title);
+    for (r, speedup) in runs.iter().zip(&comparison.speedups).skip(1) {
+        section.verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
     }
     section.table(
         &format!("Measured ({reps} interleaved runs each; speedup from the minimum times)"),
-        table,
+        comparison.table,
     );
     section.verdict(phrase!(
         "Why: the threads ran side by side; under the GIL they took turns every {}.",
@@ -192,6 +161,6 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize, cores: usize) -> Sectio
     ));
     section.timeline(measured.threads_timeline);
     section.timeline(measured.gil_timeline);
-    section.chart(chart);
+    section.chart(comparison.chart);
     section
 }

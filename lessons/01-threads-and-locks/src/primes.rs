@@ -1,27 +1,13 @@
-//! The CPU-bound job of the Python articles: counting primes by trial division.
+//! The CPU-bound job of the Python articles, counting primes, and how to hand it out to workers.
 //!
-//! It is pure computation (no memory traffic, no I/O), so it shows what threads do for CPU work
-//! and nothing else. Trial division is slow on purpose: the point is the work, not the algorithm.
+//! The prime test itself is the kit's (`lesson_kit::workload::is_prime`), shared with lesson 04.
+//! What this lesson adds is the splitting: dealing blocks out in turn, or letting workers claim
+//! them as they go.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Is `n` prime? Tries every odd divisor up to the square root.
-pub fn is_prime(n: u64) -> bool {
-    if n < 2 {
-        return false;
-    }
-    if n.is_multiple_of(2) {
-        return n == 2;
-    }
-    let mut divisor = 3;
-    while divisor * divisor <= n {
-        if n.is_multiple_of(divisor) {
-            return false;
-        }
-        divisor += 2;
-    }
-    true
-}
+/// Is `n` prime? The kit's trial division, shared with lesson 04.
+pub use lesson_kit::workload::is_prime;
 
 /// Work is handed out in blocks of this many numbers: small enough to balance the workers, large
 /// enough that handing out a block costs nothing next to testing a thousand numbers.

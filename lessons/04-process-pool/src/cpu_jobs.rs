@@ -12,9 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
 use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
-use lesson_kit::speedup::{Speedup, ideal_speedup};
-use lesson_kit::svg::SpeedupChart;
-use lesson_kit::table::Table;
+use lesson_kit::speedup::compare;
 use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Measured, Phrase, Section, phrase};
 use rayon::prelude::*;
@@ -188,36 +186,9 @@ pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns 
 /// The table, verdicts and chart of a job's runs.
 fn report_speedups(section: &mut Section, measured: &JobRuns, setup: Setup, chart_title: String) {
     let runs = &measured.runs;
-    let baseline = runs[0].min_wall();
-    let mut table = Table::new(&[
-        ("variant", "variant"),
-        ("workers", "workers"),
-        ("min_s", "min"),
-        ("median_s", "median"),
-        ("speedup", "speedup"),
-        ("of_ideal", "of ideal"),
-        ("cpu_use", "CPU use"),
-    ]);
-    let mut chart = SpeedupChart {
-        name: "speedup".into(),
-        title: chart_title,
-        bars: Vec::new(),
-        ideal: ideal_speedup(setup.workers, setup.cores),
-    };
-    for (i, r) in runs.iter().enumerate() {
-        let workers = if i == 0 { 1 } else { setup.workers };
-        let speedup = Speedup::new(baseline, r.min_wall(), workers, setup.cores);
-        table.row(vec![
-            r.name.as_str().into(),
-            workers.into(),
-            Measured::Time(r.min_wall()).into(),
-            Measured::Time(r.median_wall()).into(),
-            Measured::Ratio(speedup.ratio).into(),
-            Measured::Share(speedup.efficiency()).into(),
-            Measured::Share(r.median_cpu_utilisation(setup.cores)).into(),
-        ]);
-        chart.bars.push((r.name.clone(), speedup.ratio));
-        let variant = format!("{} ({workers})", r.name);
+    let comparison = compare(runs, setup.workers, setup.cores, "workers", chart_title);
+    for (r, speedup) in runs.iter().zip(&comparison.speedups).skip(1) {
+        let variant = format!("{} ({})", r.name, setup.workers);
         if r.name == "process pool" {
             // With a few tasks per worker, the pool's start-up and warm-up put it near the edge
             // between "partial" and "close to the ideal": its words depend on the run.
@@ -229,18 +200,16 @@ fn report_speedups(section: &mut Section, measured: &JobRuns, setup: Setup, char
                 Measured::Machine(format!("{}x", speedup.ideal)),
                 Measured::Varies(speedup.judgement().words().to_string())
             ));
-        } else if i > 0 {
+        } else {
             section.verdict(speedup.verdict(&variant, "sequential"));
         }
     }
-    section.table(
-        &format!(
-            "Measured ({} interleaved runs each; speedup from the minimum times)",
-            setup.reps
-        ),
-        table,
+    let caption = format!(
+        "Measured ({} interleaved runs each; speedup from the minimum times)",
+        setup.reps
     );
-    section.chart(chart);
+    section.table(&caption, comparison.table);
+    section.chart(comparison.chart);
 }
 
 /// The agreement check: every run of every variant produced the same outputs.

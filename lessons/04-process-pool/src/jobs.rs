@@ -58,23 +58,8 @@ pub enum Output {
     Nothing,
 }
 
-/// Is `n` prime? Tries every odd divisor up to the square root (slow on purpose: it is the work).
-pub fn is_prime(n: u64) -> bool {
-    if n < 2 {
-        return false;
-    }
-    if n.is_multiple_of(2) {
-        return n == 2;
-    }
-    let mut divisor = 3;
-    while divisor * divisor <= n {
-        if n.is_multiple_of(divisor) {
-            return false;
-        }
-        divisor += 2;
-    }
-    true
-}
+/// Is `n` prime? The same trial division as lesson 01, from the kit.
+pub use lesson_kit::workload::is_prime;
 
 /// Counts the primes in `start..end`, calling `step` after each number (the GIL simulator's
 /// chance to switch threads; a no-op everywhere else).
