@@ -243,6 +243,22 @@ impl Report {
         &self.sections
     }
 
+    /// Finishes the report (see [`Report::finish`]) and says how the lesson ends: success, or one
+    /// line on stderr and a failure when a check failed or the figures could not be written.
+    pub fn conclude(self) -> std::process::ExitCode {
+        match self.finish() {
+            Ok(true) => std::process::ExitCode::SUCCESS,
+            Ok(false) => {
+                eprintln!("error: a check failed (marked ✗ above)");
+                std::process::ExitCode::FAILURE
+            }
+            Err(error) => {
+                eprintln!("error: cannot write the figures: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        }
+    }
+
     /// Prints the JSON, writes figures and the recording; true when every check held.
     pub fn finish(self) -> std::io::Result<bool> {
         if self.output.json {

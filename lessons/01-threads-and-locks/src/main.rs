@@ -50,15 +50,5 @@ fn main() -> ExitCode {
     if common.wants(Experiment::CpuWork) {
         report.add(cpu_work::cpu_work(args.size, workers, reps, cores));
     }
-    match report.finish() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => {
-            eprintln!("error: a check failed (marked ✗ above)");
-            ExitCode::FAILURE
-        }
-        Err(error) => {
-            eprintln!("error: cannot write the figures: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    report.conclude()
 }

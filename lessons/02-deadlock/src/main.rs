@@ -68,15 +68,5 @@ fn main() -> ExitCode {
             usize::from(args.meals),
         ));
     }
-    match report.finish() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => {
-            eprintln!("error: a check failed (marked ✗ above)");
-            ExitCode::FAILURE
-        }
-        Err(error) => {
-            eprintln!("error: cannot write the figures: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    report.conclude()
 }

@@ -65,15 +65,5 @@ fn main() -> ExitCode {
     if common.wants(Experiment::Async) {
         report.add(async_tasks::async_counterpart(workers));
     }
-    match report.finish() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => {
-            eprintln!("error: a check failed (marked ✗ above)");
-            ExitCode::FAILURE
-        }
-        Err(error) => {
-            eprintln!("error: cannot write the figures: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    report.conclude()
 }

@@ -87,15 +87,5 @@ fn main() -> ExitCode {
     if common.wants(Experiment::Crashes) {
         report.add(crashes::crashes(setup));
     }
-    match report.finish() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => {
-            eprintln!("error: a check failed (marked ✗ above)");
-            ExitCode::FAILURE
-        }
-        Err(error) => {
-            eprintln!("error: cannot write the figures: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    report.conclude()
 }
