@@ -198,13 +198,7 @@ pub fn thread_count() -> Option<usize> {
 
 fn status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line[field.len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
+    crate::process::status_field(&status, field)
 }
 
 #[cfg(test)]

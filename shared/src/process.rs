@@ -20,15 +20,21 @@ pub struct Resident {
 /// The resident memory of process `pid`, in bytes, while it runs.
 pub fn resident_memory(pid: u32) -> Option<Resident> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kib = |field: &str| -> Option<u64> {
-        let line = status.lines().find(|l| l.starts_with(field))?;
-        let value = line[field.len()..].trim().trim_end_matches("kB").trim();
-        value.parse::<u64>().ok().map(|kib| kib * 1024)
-    };
     Some(Resident {
-        total: kib("VmRSS:")?,
-        private: kib("RssAnon:")?,
+        total: status_field(&status, "VmRSS:")? * 1024,
+        private: status_field(&status, "RssAnon:")? * 1024,
     })
+}
+
+/// One number of a `/proc/<pid>/status` text (`VmRSS:  1234 kB` gives 1234; `Threads: 3` gives 3).
+pub fn status_field(status: &str, field: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The processes whose parent is `pid` right now (any of its threads may be the parent).
