@@ -5,6 +5,7 @@
 //!
 //! - [`measure`]: wall time, CPU time, CPU utilisation and peak memory of a variant, with
 //!   repetitions interleaved between variants because this machine's speed drifts.
+//! - [`capacity`]: how many cores the machine really gives right now (another program may be busy).
 //! - [`speedup`]: speedup and efficiency against `min(workers, cores)`, and the verdict in words.
 //! - [`value`], [`table`], [`report`]: the printed report, its JSON twin, and redaction of measured
 //!   values for snapshot tests.
@@ -16,6 +17,7 @@
 //! - [`process`]: the memory, children and liveness of other processes (lessons that start them).
 //! - [`exercise`]: checks a teacher runs on a student's exercise.
 
+pub mod capacity;
 pub mod cli;
 pub mod conventions;
 pub mod exercise;
