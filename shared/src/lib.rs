@@ -9,6 +9,7 @@
 //! - [`speedup`]: speedup and efficiency against `min(workers, cores)`, and the verdict in words.
 //! - [`value`], [`table`], [`report`]: the printed report, its JSON twin, and redaction of measured
 //!   values for snapshot tests.
+//! - [`wrap`]: lines that fit 100 columns.
 //! - [`timeline`] and [`svg`]: what each worker did when, in the terminal and as figures.
 //! - [`cli`]: the options every lesson shares and their one-line errors.
 //! - [`snapshot`] and [`conventions`]: what every lesson's snapshot and CLI tests share.
@@ -33,6 +34,7 @@ pub mod table;
 pub mod timeline;
 pub mod value;
 pub mod workload;
+pub mod wrap;
 
 pub use report::{Report, Section};
 pub use value::{Measured, Phrase, Segment};

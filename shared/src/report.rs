@@ -6,6 +6,7 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
@@ -14,6 +15,11 @@ use crate::svg::{SpeedupChart, speedup_chart_svg, timeline_svg};
 use crate::table::Table;
 use crate::timeline::Timeline;
 use crate::value::{Measured, Phrase};
+use crate::wrap::{LINE_WIDTH, wrap, wrap_verbatim};
+
+/// The recorded file of a lesson's opening lines (`opening.txt`); sections are named after
+/// themselves (`<name>.txt`), so no section may be called this.
+pub const OPENING: &str = "opening";
 
 /// Set to `1` to print measured values as placeholders (`[time]`); snapshot tests use it.
 pub const REDACT_ENV: &str = "LESSON_REDACT";
@@ -98,10 +104,21 @@ impl Section {
         self.results.iter().all(|f| f.check != Some(false))
     }
 
+    /// The time axis this section's timelines share: the longest of them, so that two runs
+    /// compared side by side are drawn to one scale.
+    pub fn timeline_axis(&self) -> Duration {
+        self.timelines
+            .iter()
+            .map(|t| t.total)
+            .max()
+            .unwrap_or_default()
+    }
+
+    /// The section as printed, every line within [`LINE_WIDTH`] columns where it can be.
     pub fn render(&self, number: usize, redact: bool) -> String {
         let mut out = format!("\n== {number}. {} ({}) ==\n", self.title, self.name);
         for line in &self.about {
-            out += &format!("{line}\n");
+            out += &wrap(line, "", "", LINE_WIDTH);
         }
         if !self.results.is_empty() {
             out += "\nResult\n";
@@ -111,30 +128,33 @@ impl Section {
                     Some(false) => "✗ ",
                     None => "",
                 };
-                out += &format!("  {mark}{}\n", fact.phrase.render(redact));
+                let first = format!("  {mark}");
+                out += &wrap(&fact.phrase.render(redact), &first, "    ", LINE_WIDTH);
             }
         }
         for (caption, text) in &self.listings {
-            out += &format!("\n{caption}\n");
+            out += "\n";
+            out += &wrap(caption, "", "", LINE_WIDTH);
             for line in text.lines() {
-                out += &format!("  | {line}\n").replace("| \n", "|\n");
+                out += &wrap_verbatim(line, "  | ", LINE_WIDTH);
             }
         }
         for (caption, table) in &self.tables {
-            out += &format!("\n{caption}\n{}", table.render(redact, "  "));
+            out += "\n";
+            out += &wrap(caption, "", "", LINE_WIDTH);
+            out += &table.render(redact, "  ");
         }
         if !self.verdicts.is_empty() {
             out += "\nVerdict\n";
             for verdict in &self.verdicts {
-                out += &format!("  {}\n", verdict.render(redact));
+                out += &wrap(&verdict.render(redact), "  ", "    ", LINE_WIDTH);
             }
         }
+        let axis = self.timeline_axis();
         for timeline in &self.timelines {
-            out += &format!(
-                "\n{}\n{}",
-                timeline.title,
-                timeline.render(redact, "  ", TIMELINE_WIDTH)
-            );
+            out += "\n";
+            out += &wrap(&timeline.title, "", "", LINE_WIDTH);
+            out += &timeline.render_on_axis(redact, "  ", TIMELINE_WIDTH, axis);
         }
         out
     }
@@ -167,7 +187,8 @@ fn is_number(segment: &crate::value::Segment) -> bool {
 pub struct Output {
     pub json: bool,
     pub svg: Option<PathBuf>,
-    /// Writes `output.txt`, `output.redacted.txt` and the figures here: the book's reference run.
+    /// Writes `output.txt`, `output.redacted.txt`, one `<section>.txt` per experiment (and
+    /// `opening.txt`) and the figures here: the book's reference run.
     pub record: Option<PathBuf>,
     pub redact: bool,
 }
@@ -180,6 +201,8 @@ pub struct Report {
     sections: Vec<Section>,
     printed: String,
     redacted: String,
+    /// What each part printed (the opening, then each section by name), for `--record`.
+    parts: Vec<(String, String)>,
 }
 
 impl Report {
@@ -193,6 +216,7 @@ impl Report {
             sections: Vec::new(),
             printed: String::new(),
             redacted: String::new(),
+            parts: Vec::new(),
         };
         let header = |redact: bool| {
             let m = &report.machine;
@@ -209,9 +233,14 @@ impl Report {
                 Measured::Machine(m.profile.to_string()),
                 Measured::Machine(hint.to_string())
             );
-            format!("{lesson}\n{tagline}\n{}\n", line.render(redact))
+            format!(
+                "{lesson}\n{}{}",
+                wrap(tagline, "", "", LINE_WIDTH),
+                wrap(&line.render(redact), "", "  ", LINE_WIDTH)
+            )
         };
         let (real, redacted) = (header(false), header(true));
+        report.parts.push((OPENING.to_string(), real.clone()));
         report.emit(real, redacted);
         report
     }
@@ -224,6 +253,7 @@ impl Report {
     pub fn add(&mut self, section: Section) {
         let number = self.sections.len() + 1;
         let (real, redacted) = (section.render(number, false), section.render(number, true));
+        self.parts.push((section.name.clone(), real.clone()));
         self.emit(real, redacted);
         self.sections.push(section);
     }
@@ -275,9 +305,11 @@ impl Report {
         for dir in self.output.svg.iter().chain(&self.output.record) {
             std::fs::create_dir_all(dir)?;
             for section in &self.sections {
+                let axis = section.timeline_axis();
+                let shared = section.timelines.len() > 1;
                 for timeline in &section.timelines {
                     let path = dir.join(format!("{}-{}.svg", section.name, timeline.name));
-                    std::fs::write(path, timeline_svg(timeline))?;
+                    std::fs::write(path, timeline_svg(timeline, axis, shared))?;
                 }
                 for chart in &section.charts {
                     let path = dir.join(format!("{}-{}.svg", section.name, chart.name));
@@ -288,6 +320,19 @@ impl Report {
         if let Some(dir) = &self.output.record {
             std::fs::write(dir.join("output.txt"), &self.printed)?;
             std::fs::write(dir.join("output.redacted.txt"), &self.redacted)?;
+            // One file per part, so that a chapter shows each experiment's result beside its
+            // text: `{{#include recorded/<lesson>/<section>.txt}}`.
+            for (i, (name, text)) in self.parts.iter().enumerate() {
+                if i > 0 && name == OPENING {
+                    return Err(std::io::Error::other(format!(
+                        "a section may not be named '{OPENING}': its recording would overwrite the opening's"
+                    )));
+                }
+                std::fs::write(
+                    dir.join(format!("{name}.txt")),
+                    text.trim_start_matches('\n'),
+                )?;
+            }
         }
         Ok(self.sections.iter().all(Section::all_checks_hold))
     }

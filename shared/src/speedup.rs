@@ -125,6 +125,7 @@ pub fn compare<T>(
         title: chart_title,
         bars: Vec::new(),
         ideal: ideal_speedup(workers, cores),
+        caption: None,
     };
     let mut speedups = Vec::new();
     for (i, r) in runs.iter().enumerate() {

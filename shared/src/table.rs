@@ -3,6 +3,7 @@
 use serde_json::{Map, Value as Json};
 
 use crate::value::Segment;
+use crate::wrap::LINE_WIDTH;
 
 /// A table of measurements: one row per variant.
 #[derive(Debug, Clone, Default)]
@@ -33,30 +34,91 @@ impl Table {
         self
     }
 
-    /// The first column left-aligned (names), the others right-aligned (numbers).
+    /// The first column left-aligned (names), the others right-aligned (numbers), in at most
+    /// [`LINE_WIDTH`] columns when it can be done: headers wrap onto two lines first, then the
+    /// gap between columns narrows, and a table still too wide is cut into several, each
+    /// repeating the first column so that every row keeps its name.
     pub fn render(&self, redact: bool, indent: &str) -> String {
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
             .map(|row| row.iter().map(|c| c.render(redact)).collect())
             .collect();
-        let widths: Vec<usize> = self
-            .columns
+        let all: Vec<usize> = (0..self.columns.len()).collect();
+        let fits = |layout: &Layout| indent.chars().count() + layout.width() <= LINE_WIDTH;
+        for (wrap_headers, gap) in [(false, 2), (true, 2), (true, 1)] {
+            let layout = self.layout(&cells, &all, wrap_headers, gap);
+            if fits(&layout) {
+                return self.draw(&cells, &layout, indent);
+            }
+        }
+        // Cut the columns after the first into groups that fit, each shown with the first.
+        let mut parts = Vec::new();
+        let mut group = vec![0];
+        for column in 1..self.columns.len() {
+            let mut wider = group.clone();
+            wider.push(column);
+            if group.len() > 1 && !fits(&self.layout(&cells, &wider, true, 2)) {
+                parts.push(std::mem::replace(&mut group, vec![0, column]));
+            } else {
+                group = wider;
+            }
+        }
+        parts.push(group);
+        let drawn: Vec<String> = parts
             .iter()
-            .enumerate()
-            .map(|(i, (_, header))| {
-                cells
-                    .iter()
-                    .map(|row| row[i].chars().count())
-                    .chain([header.chars().count()])
-                    .max()
-                    .unwrap_or(0)
+            .map(|part| {
+                let layout = [(false, 2), (true, 2)]
+                    .into_iter()
+                    .map(|(wrap_headers, gap)| self.layout(&cells, part, wrap_headers, gap))
+                    .find(|layout| fits(layout))
+                    .unwrap_or_else(|| self.layout(&cells, part, true, 1));
+                self.draw(&cells, &layout, indent)
             })
             .collect();
+        drawn.join("\n")
+    }
+
+    /// The widths and header lines of `columns` (indices), headers on one line or wrapped onto
+    /// two at spaces, whichever is narrower without cutting a cell.
+    fn layout(
+        &self,
+        cells: &[Vec<String>],
+        columns: &[usize],
+        wrap_headers: bool,
+        gap: usize,
+    ) -> Layout {
+        let mut widths = Vec::new();
+        let mut headers = Vec::new();
+        for &i in columns {
+            let header = &self.columns[i].1;
+            let cell_width = cells
+                .iter()
+                .map(|row| row[i].chars().count())
+                .max()
+                .unwrap_or(0);
+            let lines = if wrap_headers {
+                two_lines(header, cell_width)
+            } else {
+                vec![header.clone()]
+            };
+            let header_width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            widths.push(cell_width.max(header_width));
+            headers.push(lines);
+        }
+        Layout {
+            columns: columns.to_vec(),
+            widths,
+            headers,
+            gap,
+        }
+    }
+
+    fn draw(&self, cells: &[Vec<String>], layout: &Layout, indent: &str) -> String {
         let line = |texts: Vec<&str>| {
             let padded: Vec<String> = texts
                 .iter()
-                .zip(&widths)
+                .zip(&layout.widths)
                 .enumerate()
                 .map(|(i, (text, &width))| {
                     if i == 0 {
@@ -66,13 +128,32 @@ impl Table {
                     }
                 })
                 .collect();
-            format!("{indent}{}\n", padded.join("  ").trim_end())
+            let gap = " ".repeat(layout.gap);
+            format!("{indent}{}\n", padded.join(&gap).trim_end())
         };
-        let mut out = line(self.columns.iter().map(|(_, h)| h.as_str()).collect());
-        let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+        let header_lines = layout.headers.iter().map(Vec::len).max().unwrap_or(1);
+        let mut out = String::new();
+        for n in 0..header_lines {
+            // Headers are bottom-aligned: a one-line header sits on the last header line.
+            out += &line(
+                layout
+                    .headers
+                    .iter()
+                    .map(|lines| {
+                        let skip = header_lines - lines.len();
+                        if n < skip {
+                            ""
+                        } else {
+                            lines[n - skip].as_str()
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        let rule: Vec<String> = layout.widths.iter().map(|&w| "-".repeat(w)).collect();
         out += &line(rule.iter().map(String::as_str).collect());
-        for row in &cells {
-            out += &line(row.iter().map(String::as_str).collect());
+        for row in cells {
+            out += &line(layout.columns.iter().map(|&i| row[i].as_str()).collect());
         }
         out
     }
@@ -88,5 +169,129 @@ impl Table {
             Json::Object(object)
         });
         Json::Array(rows.collect())
+    }
+}
+
+/// Where each column of a drawn table goes.
+struct Layout {
+    columns: Vec<usize>,
+    widths: Vec<usize>,
+    headers: Vec<Vec<String>>,
+    gap: usize,
+}
+
+impl Layout {
+    fn width(&self) -> usize {
+        self.widths.iter().sum::<usize>() + self.gap * self.widths.len().saturating_sub(1)
+    }
+}
+
+/// `header` on at most two lines, broken at the space that makes it narrowest, but never
+/// narrower than `at_least` (the widest cell below it), where one line is enough.
+fn two_lines(header: &str, at_least: usize) -> Vec<String> {
+    let one = vec![header.to_string()];
+    if header.chars().count() <= at_least {
+        return one;
+    }
+    header
+        .match_indices(' ')
+        // From the right, so that of two equally narrow breaks the longer first line wins.
+        .rev()
+        .map(|(at, _)| vec![header[..at].to_string(), header[at + 1..].to_string()])
+        .min_by_key(|lines| lines.iter().map(|l| l.chars().count()).max().unwrap_or(0))
+        .filter(|lines| {
+            lines
+                .iter()
+                .all(|l| l.chars().count() < header.chars().count())
+        })
+        .unwrap_or(one)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Measured;
+
+    fn table(columns: &[(&str, &str)], rows: usize) -> Table {
+        let mut t = Table::new(columns);
+        for r in 0..rows {
+            let mut cells: Vec<Segment> = vec![format!("variant number {r}").into()];
+            for _ in 1..columns.len() {
+                cells.push(Measured::Ratio(1.5).into());
+            }
+            t.row(cells);
+        }
+        t
+    }
+
+    #[test]
+    fn a_narrow_table_is_drawn_as_it_is() {
+        let t = table(&[("v", "variant"), ("s", "speedup")], 1);
+        assert_eq!(
+            t.render(false, "  "),
+            "  variant           speedup\n  ----------------  -------\n  variant number 0    1.50x\n"
+        );
+        assert_eq!(
+            t.render(true, "  "),
+            "  variant           speedup\n  ----------------  -------\n  variant number 0  [ratio]\n"
+        );
+    }
+
+    #[test]
+    fn wide_headers_wrap_onto_two_lines_bottom_aligned() {
+        let t = table(
+            &[
+                ("v", "variant"),
+                ("a", "a rather long header for a number"),
+                ("b", "another very long header of a column"),
+                ("c", "and a third header that is far too long"),
+            ],
+            2,
+        );
+        let drawn = t.render(false, "  ");
+        assert!(
+            drawn.lines().all(|l| l.chars().count() <= LINE_WIDTH),
+            "{drawn}"
+        );
+        let lines: Vec<&str> = drawn.lines().collect();
+        assert!(lines[0].starts_with("  variant") || lines[1].starts_with("  variant"));
+        assert!(lines[1].trim_start().starts_with("variant"), "{drawn}");
+        assert!(lines[2].trim_start().starts_with("---"), "{drawn}");
+    }
+
+    #[test]
+    fn a_table_too_wide_for_any_header_is_cut_and_keeps_its_names() {
+        let columns: Vec<(String, String)> = (0..14)
+            .map(|i| (format!("k{i}"), format!("column{i}")))
+            .collect();
+        let columns: Vec<(&str, &str)> = columns
+            .iter()
+            .map(|(k, h)| (k.as_str(), h.as_str()))
+            .collect();
+        let drawn = table(&columns, 3).render(false, "  ");
+        assert!(
+            drawn.lines().all(|l| l.chars().count() <= LINE_WIDTH),
+            "{drawn}"
+        );
+        // Every part names its rows.
+        assert_eq!(drawn.matches("variant number 2").count(), 2, "{drawn}");
+        for i in 1..14 {
+            assert_eq!(
+                drawn.matches(&format!("column{i} ")).count()
+                    + drawn.matches(&format!("column{i}\n")).count(),
+                1,
+                "{drawn}"
+            );
+        }
+    }
+
+    #[test]
+    fn headers_break_at_the_space_that_makes_them_narrowest() {
+        assert_eq!(
+            two_lines("items per consumer (last run)", 9),
+            ["items per consumer", "(last run)"]
+        );
+        assert_eq!(two_lines("speedup", 5), ["speedup"]);
+        assert_eq!(two_lines("of ideal", 8), ["of ideal"]);
     }
 }

@@ -79,6 +79,8 @@ impl Recorder {
             rows,
             spans,
             total,
+            caption: None,
+            stripe: None,
         }
     }
 }
@@ -93,9 +95,27 @@ pub struct Timeline {
     pub spans: Vec<Span>,
     #[serde(rename = "total_s", serialize_with = "seconds")]
     pub total: Duration,
+    /// The figure's caption: what to see in it. Without one, the figure says how to read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// What a stripe means in the figure's legend ("eating"); "working" without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stripe: Option<String>,
 }
 
 impl Timeline {
+    /// Gives the figure a caption: one or two sentences on what to see in it.
+    pub fn with_caption(mut self, caption: &str) -> Timeline {
+        self.caption = Some(caption.to_string());
+        self
+    }
+
+    /// Says in the figure's legend what a stripe is, when it is not plain work ("eating").
+    pub fn with_stripe(mut self, meaning: &str) -> Timeline {
+        self.stripe = Some(meaning.to_string());
+        self
+    }
+
     /// How busy `row` was during each of `width` equal slices of the run, 0.0 to 1.0.
     pub fn busy_shares(&self, row: usize, width: usize) -> Vec<f64> {
         let slice = self.total.as_secs_f64() / width as f64;
@@ -114,6 +134,20 @@ impl Timeline {
 
     /// Each row as a bar of `width` cells: `█` mostly busy, `▒` partly busy, `·` idle.
     pub fn render(&self, redact: bool, indent: &str, width: usize) -> String {
+        self.render_on_axis(redact, indent, width, self.total)
+    }
+
+    /// As [`Timeline::render`], on a time axis `axis` long drawn `width` cells wide: a timeline
+    /// shorter than the axis ends early, so that two runs drawn on one axis compare by length.
+    pub fn render_on_axis(
+        &self,
+        redact: bool,
+        indent: &str,
+        width: usize,
+        axis: Duration,
+    ) -> String {
+        let share = self.total.as_secs_f64() / axis.as_secs_f64().max(1e-12);
+        let cells = ((width as f64 * share.min(1.0)).round() as usize).max(1);
         let label_width = self
             .rows
             .iter()
@@ -125,7 +159,7 @@ impl Timeline {
             let bar: String = if redact {
                 "[timeline]".to_string()
             } else {
-                self.busy_shares(row, width)
+                self.busy_shares(row, cells)
                     .iter()
                     .map(|&share| match share {
                         s if s >= 0.6 => '█',
@@ -141,7 +175,7 @@ impl Timeline {
         } else {
             crate::value::format_duration(self.total)
         };
-        let axis_width = if redact { "[timeline]".len() } else { width };
+        let axis_width = if redact { "[timeline]".len() } else { cells };
         out += &format!(
             "{indent}{:label_width$}  0{total:>w$}\n",
             "",
@@ -169,6 +203,8 @@ mod tests {
                 })
                 .collect(),
             total: Duration::from_millis(100),
+            caption: None,
+            stripe: None,
         }
     }
 
@@ -178,6 +214,14 @@ mod tests {
         let drawn = t.render(false, "", 10);
         assert!(drawn.contains("a |█████·····|"), "{drawn}");
         assert!(drawn.contains("b |·····█████|"), "{drawn}");
+    }
+
+    #[test]
+    fn a_shorter_run_on_a_shared_axis_ends_early() {
+        let t = timeline(&[(0, 0, 50), (1, 50, 100)]);
+        let drawn = t.render_on_axis(false, "", 10, Duration::from_millis(200));
+        assert!(drawn.contains("a |██▒··|"), "{drawn}");
+        assert!(drawn.contains("b |··▒██|"), "{drawn}");
     }
 
     #[test]
