@@ -107,6 +107,126 @@ pub fn unresolved(page_dir: &Path, include: &Include) -> Option<String> {
     None
 }
 
+/// Strips the common indentation of every fenced code block that starts at the left margin:
+/// code included by anchor from inside a function keeps its indentation in mdBook 0.5.4. A
+/// fence indented itself (a code block in a list) is left alone, as its indent means something.
+pub fn dedent_code_blocks(markdown: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut block: Option<(String, Vec<&str>)> = None;
+    for line in markdown.split('\n') {
+        match &mut block {
+            None => {
+                out.push(line.to_string());
+                if let Some(fence) = fence_of(line) {
+                    block = Some((fence, Vec::new()));
+                }
+            }
+            Some((fence, lines)) => {
+                if line.trim_end().starts_with(fence.as_str()) && line.trim() == line.trim_end() {
+                    out.extend(dedent(lines));
+                    out.push(line.to_string());
+                    block = None;
+                } else {
+                    lines.push(line);
+                }
+            }
+        }
+    }
+    if let Some((_, lines)) = block {
+        // An unclosed block runs to the end of the page; it is code all the same.
+        out.extend(dedent(&lines));
+    }
+    out.join("\n")
+}
+
+/// The fence (three or more backticks or tildes) a line opens at the left margin, if any.
+fn fence_of(line: &str) -> Option<String> {
+    let marker = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let fence: String = line.chars().take_while(|c| *c == marker).collect();
+    (fence.len() >= 3).then_some(fence)
+}
+
+fn dedent(lines: &[&str]) -> Vec<String> {
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or("").to_string())
+        .collect()
+}
+
+/// The experiments of a recorded run, by the lines that open them: `== 3. Title (name) ==`.
+pub fn recorded_sections(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter(|l| l.starts_with("== ") && l.ends_with(") =="))
+        .filter_map(|l| {
+            let name = l.rsplit_once('(')?.1.strip_suffix(") ==")?;
+            Some(name.to_string())
+        })
+        .collect()
+}
+
+/// Why a recorded piece (`<experiment>.txt`) is not a piece of the recorded run, or `None`: it
+/// must be whole lines of `output`, in the same run.
+pub fn not_a_slice(piece: &str, output: &str) -> Option<String> {
+    if piece.trim().is_empty() {
+        return Some("it is empty".into());
+    }
+    let whole_lines = output
+        .match_indices(piece)
+        .any(|(at, _)| at == 0 || output[..at].ends_with('\n'));
+    if whole_lines {
+        None
+    } else {
+        Some("it is not a run of whole lines of output.txt: re-record with book/record.sh".into())
+    }
+}
+
+/// How a chapter departs from `book/CONVENTIONS.md`: every experiment's recorded result
+/// included (`recorded/<lesson>/<experiment>.txt`), the whole run only inside a collapsed
+/// `<details class="full-log">`, and every recorded figure shown.
+pub fn convention_problems(
+    chapter: &str,
+    package: &str,
+    output: &str,
+    figures: &[String],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let recorded = format!("recorded/{package}/");
+    for name in recorded_sections(output) {
+        let piece = format!("{recorded}{name}.txt");
+        if !includes(chapter).iter().any(|i| i.path == piece) {
+            problems.push(format!(
+                "experiment '{name}': its result {piece} is not included"
+            ));
+        }
+    }
+    let log = format!("{recorded}output.txt");
+    for (at, _) in chapter.match_indices(&log) {
+        let before = &chapter[..at];
+        let opened = before.rfind("<details class=\"full-log\">");
+        let closed = before.rfind("</details>");
+        if opened.is_none() || closed > opened {
+            problems.push(format!(
+                "{log} is shown outside a <details class=\"full-log\"> block"
+            ));
+        }
+    }
+    for figure in figures {
+        if !chapter.contains(&format!("{recorded}{figure}")) {
+            problems.push(format!(
+                "figure {recorded}{figure} is recorded but not shown"
+            ));
+        }
+    }
+    problems
+}
+
 /// The body of an insta snapshot file (what follows its `---` header).
 pub fn snapshot_body(snapshot: &str) -> &str {
     let mut parts = snapshot.splitn(3, "---\n");
@@ -171,6 +291,42 @@ mod tests {
             .is_some()
         );
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn code_blocks_lose_their_common_indent_and_nothing_else_does() {
+        let page = "text\n    indented prose\n```rust\n    fn a() {\n\n        b();\n    }\n```\n- list\n  ```\n    kept\n  ```";
+        assert_eq!(
+            dedent_code_blocks(page),
+            "text\n    indented prose\n```rust\nfn a() {\n\n    b();\n}\n```\n- list\n  ```\n    kept\n  ```"
+        );
+    }
+
+    #[test]
+    fn a_piece_of_the_run_must_be_whole_lines_of_it() {
+        let output = "Lesson\n\n== 1. A (a) ==\nx 1\n\n== 2. B (b) ==\ny 2\n";
+        assert_eq!(recorded_sections(output), ["a", "b"]);
+        assert_eq!(not_a_slice("== 1. A (a) ==\nx 1\n", output), None);
+        assert!(not_a_slice("x 2\n", output).is_some());
+        assert!(not_a_slice("1\n", output).is_some());
+        assert!(not_a_slice("\n", output).is_some());
+    }
+
+    #[test]
+    fn a_chapter_follows_the_conventions_or_is_told_what_is_missing() {
+        let output = "L\n\n== 1. A (a) ==\nx\n\n== 2. B (b) ==\ny\n";
+        let figures = vec!["a-timeline.svg".to_string()];
+        let good = "## A\n```text\n{{#include recorded/l/a.txt}}\n```\n![t](recorded/l/a-timeline.svg)\n\
+                    ## B\n```text\n{{#include recorded/l/b.txt}}\n```\n\
+                    <details class=\"full-log\">\n<summary>run</summary>\n<script type=\"text/plain\">\n\
+                    {{#include recorded/l/output.txt}}\n</script>\n</details>\n";
+        assert_eq!(
+            convention_problems(good, "l", output, &figures),
+            Vec::<String>::new()
+        );
+        let dump = "## A\n```text\n{{#include recorded/l/output.txt}}\n```\n";
+        let problems = convention_problems(dump, "l", output, &figures);
+        assert_eq!(problems.len(), 4, "{problems:?}");
     }
 
     #[test]
