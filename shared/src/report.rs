@@ -129,7 +129,8 @@ impl Section {
                     None => "",
                 };
                 let first = format!("  {mark}");
-                out += &wrap(&fact.phrase.render(redact), &first, "    ", LINE_WIDTH);
+                let text = fact.phrase.render_unbreakable(redact);
+                out += &wrap(&text, &first, "    ", LINE_WIDTH);
             }
         }
         for (caption, text) in &self.listings {
@@ -147,7 +148,12 @@ impl Section {
         if !self.verdicts.is_empty() {
             out += "\nVerdict\n";
             for verdict in &self.verdicts {
-                out += &wrap(&verdict.render(redact), "  ", "    ", LINE_WIDTH);
+                out += &wrap(
+                    &verdict.render_unbreakable(redact),
+                    "  ",
+                    "    ",
+                    LINE_WIDTH,
+                );
             }
         }
         let axis = self.timeline_axis();
@@ -236,7 +242,7 @@ impl Report {
             format!(
                 "{lesson}\n{}{}",
                 wrap(tagline, "", "", LINE_WIDTH),
-                wrap(&line.render(redact), "", "  ", LINE_WIDTH)
+                wrap(&line.render_unbreakable(redact), "", "  ", LINE_WIDTH)
             )
         };
         let (real, redacted) = (header(false), header(true));

@@ -33,7 +33,7 @@ impl SpeedupChart {
 
 const WIDTH: f64 = 720.0;
 /// A generous average width of a 16 px sans-serif character, to place and wrap text.
-const CHAR_WIDTH: f64 = 8.6;
+const CHAR_WIDTH: f64 = 8.0;
 const FONT: &str = "font-family=\"sans-serif\" font-size=\"16\" fill=\"#222\"";
 const SMALL: &str = "font-family=\"sans-serif\" font-size=\"14\" fill=\"#444\"";
 const COLOURS: [&str; 6] = [
@@ -79,8 +79,16 @@ fn caption(text: &str, top: f64) -> (String, f64) {
 }
 
 /// A legend entry: a swatch (or a dashed line) and what it means; returns the SVG and its width.
+/// A swatch of two colours (`"#aaa/#bbb"`) stands for stripes drawn in a colour per row.
 fn legend_entry(x: f64, y: f64, colour: &str, dashed: bool, text: &str) -> (String, f64) {
-    let mark = if dashed {
+    let mark = if let Some((left, right)) = colour.split_once('/') {
+        format!(
+            "<rect x=\"{x}\" y=\"{ry}\" width=\"7\" height=\"14\" fill=\"{left}\"/>\n\
+             <rect x=\"{x7}\" y=\"{ry}\" width=\"7\" height=\"14\" fill=\"{right}\"/>\n",
+            ry = y - 12.0,
+            x7 = x + 7.0
+        )
+    } else if dashed {
         format!(
             "<line x1=\"{x}\" y1=\"{y1}\" x2=\"{x}\" y2=\"{y2}\" stroke=\"#222\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>\n",
             y1 = y - 14.0,
@@ -160,7 +168,7 @@ pub fn timeline_svg(timeline: &Timeline, axis: Duration, shared: bool) -> String
     let stripe = timeline.stripe.as_deref().unwrap_or("working");
     let noun = row_noun(timeline);
     let default_caption = format!(
-        "Each row is one {noun}; a coloured stripe is a stretch of time it spent {stripe}, grey is \
+        "Each row is one {noun}; a stripe is a stretch of time it spent {stripe}, grey is \
          time it waited or sat idle. Time runs left to right from the start of the run, which took {}.{}",
         crate::value::format_duration(timeline.total),
         if shared {
@@ -175,8 +183,13 @@ pub fn timeline_svg(timeline: &Timeline, axis: Duration, shared: bool) -> String
 
     let mut svg = open_svg(height, &timeline.title);
     let mut x = 12.0;
+    let stripes = if timeline.rows.len() > 1 {
+        format!("{}/{}", COLOURS[0], COLOURS[1])
+    } else {
+        COLOURS[0].to_string()
+    };
     let entries = [
-        (COLOURS[0], false, stripe.to_string()),
+        (stripes.as_str(), false, stripe.to_string()),
         (IDLE, false, "waiting or idle".to_string()),
     ];
     for (colour, dashed, text) in entries {

@@ -35,59 +35,56 @@ impl Table {
     }
 
     /// The first column left-aligned (names), the others right-aligned (numbers), in at most
-    /// [`LINE_WIDTH`] columns when it can be done: headers wrap onto two lines first, then the
-    /// gap between columns narrows, and a table still too wide is cut into several, each
-    /// repeating the first column so that every row keeps its name.
+    /// [`LINE_WIDTH`] columns when it can be done: headers wrap onto two lines first, and a table
+    /// still too wide is cut into as few tables as fit, as even as can be, each repeating the
+    /// first column so that every row keeps its name.
     pub fn render(&self, redact: bool, indent: &str) -> String {
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
             .map(|row| row.iter().map(|c| c.render(redact)).collect())
             .collect();
-        let all: Vec<usize> = (0..self.columns.len()).collect();
-        let fits = |layout: &Layout| indent.chars().count() + layout.width() <= LINE_WIDTH;
-        for (wrap_headers, gap) in [(false, 2), (true, 2), (true, 1)] {
-            let layout = self.layout(&cells, &all, wrap_headers, gap);
-            if fits(&layout) {
-                return self.draw(&cells, &layout, indent);
-            }
-        }
-        // Cut the columns after the first into groups that fit, each shown with the first.
-        let mut parts = Vec::new();
-        let mut group = vec![0];
-        for column in 1..self.columns.len() {
-            let mut wider = group.clone();
-            wider.push(column);
-            if group.len() > 1 && !fits(&self.layout(&cells, &wider, true, 2)) {
-                parts.push(std::mem::replace(&mut group, vec![0, column]));
-            } else {
-                group = wider;
-            }
-        }
-        parts.push(group);
+        let fitting = |columns: &[usize]| {
+            [false, true]
+                .into_iter()
+                .map(|wrap_headers| self.layout(&cells, columns, wrap_headers))
+                .find(|layout| indent.chars().count() + layout.width() <= LINE_WIDTH)
+        };
+        let others: Vec<usize> = (1..self.columns.len()).collect();
+        let parts = (1..=others.len().max(1))
+            .find_map(|count| {
+                cuts(&others, count)
+                    .into_iter()
+                    .filter_map(|parts| {
+                        parts
+                            .iter()
+                            .map(|part| fitting(&[&[0], part.as_slice()].concat()))
+                            .collect::<Option<Vec<Layout>>>()
+                    })
+                    .min_by_key(|layouts| layouts.iter().map(Layout::width).max())
+            })
+            // Not even one column beside the names fits: draw them one by one, too wide.
+            .unwrap_or_else(|| {
+                let singles = if others.is_empty() {
+                    vec![vec![]]
+                } else {
+                    others.iter().map(|&c| vec![c]).collect()
+                };
+                singles
+                    .iter()
+                    .map(|part| self.layout(&cells, &[&[0], part.as_slice()].concat(), true))
+                    .collect()
+            });
         let drawn: Vec<String> = parts
             .iter()
-            .map(|part| {
-                let layout = [(false, 2), (true, 2)]
-                    .into_iter()
-                    .map(|(wrap_headers, gap)| self.layout(&cells, part, wrap_headers, gap))
-                    .find(|layout| fits(layout))
-                    .unwrap_or_else(|| self.layout(&cells, part, true, 1));
-                self.draw(&cells, &layout, indent)
-            })
+            .map(|layout| self.draw(&cells, layout, indent))
             .collect();
         drawn.join("\n")
     }
 
     /// The widths and header lines of `columns` (indices), headers on one line or wrapped onto
     /// two at spaces, whichever is narrower without cutting a cell.
-    fn layout(
-        &self,
-        cells: &[Vec<String>],
-        columns: &[usize],
-        wrap_headers: bool,
-        gap: usize,
-    ) -> Layout {
+    fn layout(&self, cells: &[Vec<String>], columns: &[usize], wrap_headers: bool) -> Layout {
         let mut widths = Vec::new();
         let mut headers = Vec::new();
         for &i in columns {
@@ -110,7 +107,6 @@ impl Table {
             columns: columns.to_vec(),
             widths,
             headers,
-            gap,
         }
     }
 
@@ -128,8 +124,7 @@ impl Table {
                     }
                 })
                 .collect();
-            let gap = " ".repeat(layout.gap);
-            format!("{indent}{}\n", padded.join(&gap).trim_end())
+            format!("{indent}{}\n", padded.join(GAP).trim_end())
         };
         let header_lines = layout.headers.iter().map(Vec::len).max().unwrap_or(1);
         let mut out = String::new();
@@ -177,13 +172,32 @@ struct Layout {
     columns: Vec<usize>,
     widths: Vec<usize>,
     headers: Vec<Vec<String>>,
-    gap: usize,
 }
+
+/// Between two columns.
+const GAP: &str = "  ";
 
 impl Layout {
     fn width(&self) -> usize {
-        self.widths.iter().sum::<usize>() + self.gap * self.widths.len().saturating_sub(1)
+        self.widths.iter().sum::<usize>() + GAP.len() * self.widths.len().saturating_sub(1)
     }
+}
+
+/// Every way to cut `columns` into `count` runs of neighbouring columns, none empty.
+fn cuts(columns: &[usize], count: usize) -> Vec<Vec<Vec<usize>>> {
+    if count <= 1 {
+        return vec![vec![columns.to_vec()]];
+    }
+    (1..columns.len())
+        .flat_map(|first| {
+            cuts(&columns[first..], count - 1)
+                .into_iter()
+                .map(move |mut rest| {
+                    rest.insert(0, columns[..first].to_vec());
+                    rest
+                })
+        })
+        .collect()
 }
 
 /// `header` on at most two lines, broken at the space that makes it narrowest, but never
@@ -283,6 +297,15 @@ mod tests {
                 "{drawn}"
             );
         }
+    }
+
+    #[test]
+    fn columns_are_cut_into_every_run_of_neighbours() {
+        assert_eq!(
+            cuts(&[1, 2, 3], 2),
+            vec![vec![vec![1], vec![2, 3]], vec![vec![1, 2], vec![3]]]
+        );
+        assert_eq!(cuts(&[1, 2], 1), vec![vec![vec![1, 2]]]);
     }
 
     #[test]

@@ -168,7 +168,25 @@ impl Phrase {
             line
         })
     }
+
+    /// As [`Phrase::render`], with the space inside a measured quantity (`28.7 µs`, `1.50 MiB`)
+    /// made unbreakable, so that wrapping never parts a number from its unit;
+    /// [`crate::wrap::wrap`] turns it back into a plain space.
+    pub fn render_unbreakable(&self, redact: bool) -> String {
+        self.segments.iter().fold(String::new(), |mut line, s| {
+            let text = s.render(redact);
+            match s {
+                Segment::Measured(Measured::Machine(_) | Measured::Varies(_)) => line += &text,
+                Segment::Measured(_) => line += &text.replace(' ', &UNBREAKABLE_SPACE.to_string()),
+                Segment::Exact(..) => line += &text,
+            }
+            line
+        })
+    }
 }
+
+/// A space that wrapping does not break at (U+00A0), turned back into a plain space when wrapped.
+pub const UNBREAKABLE_SPACE: char = '\u{a0}';
 
 impl From<&str> for Phrase {
     fn from(text: &str) -> Self {
@@ -263,6 +281,14 @@ mod tests {
         );
         assert_eq!(line.render(false), "37 of 50 trials, 1.50x");
         assert_eq!(line.render(true), "[count] of 50 trials, [ratio]");
+    }
+
+    #[test]
+    fn a_quantity_stays_whole_when_a_phrase_is_wrapped() {
+        let line = crate::phrase!("a thread: {}", Measured::Time(Duration::from_nanos(28_700)));
+        assert_eq!(line.render_unbreakable(false), "a thread: 28.7\u{a0}µs");
+        let wrapped = crate::wrap::wrap(&line.render_unbreakable(false), "", "", 14);
+        assert_eq!(wrapped, "a thread:\n28.7 µs\n");
     }
 
     #[test]

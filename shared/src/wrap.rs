@@ -10,7 +10,9 @@ pub const LINE_WIDTH: usize = 100;
 
 /// Wraps `text` at spaces so that no line is wider than `width` characters (a single word wider
 /// than that stays whole): the first line starts with `first`, the others with `rest`. Every
-/// line, the last included, ends with a newline.
+/// line, the last included, ends with a newline. An unbreakable space
+/// ([`UNBREAKABLE_SPACE`](crate::value::UNBREAKABLE_SPACE)) holds its neighbours together and
+/// comes out as a plain space.
 pub fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = first.to_string();
@@ -35,7 +37,7 @@ pub fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
     }
     out += line.trim_end();
     out.push('\n');
-    out
+    out.replace(crate::value::UNBREAKABLE_SPACE, " ")
 }
 
 /// Wraps one line of verbatim text (a compiler message, a worker's report), keeping its spacing:
