@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use crate::timeline::Timeline;
+use crate::value::UNBREAKABLE_SPACE;
 use crate::wrap::wrap;
 
 /// Bars of speedup per variant, with the ideal this machine allows drawn as a dashed line.
@@ -170,7 +171,7 @@ pub fn timeline_svg(timeline: &Timeline, axis: Duration, shared: bool) -> String
     let default_caption = format!(
         "Each row is one {noun}; a stripe is a stretch of time it spent {stripe}, grey is \
          time it waited or sat idle. Time runs left to right from the start of the run, which took {}.{}",
-        crate::value::format_duration(timeline.total),
+        crate::value::format_duration(timeline.total).replace(' ', &UNBREAKABLE_SPACE.to_string()),
         if shared {
             " Drawn on the same time axis as this experiment's other timeline, so lengths compare."
         } else {

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value as Json};
 
 use crate::value::Segment;
-use crate::wrap::LINE_WIDTH;
+use crate::wrap::{LINE_WIDTH, wrap};
 
 /// A table of measurements: one row per variant.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +35,7 @@ impl Table {
     }
 
     /// The first column left-aligned (names), the others right-aligned (numbers), in at most
-    /// [`LINE_WIDTH`] columns when it can be done: headers wrap onto two lines first, and a table
+    /// [`LINE_WIDTH`] columns when it can be done: headers wrap onto two or three lines, and a table
     /// still too wide is cut into as few tables as fit, as even as can be, each repeating the
     /// first column so that every row keeps its name.
     pub fn render(&self, redact: bool, indent: &str) -> String {
@@ -45,9 +45,8 @@ impl Table {
             .map(|row| row.iter().map(|c| c.render(redact)).collect())
             .collect();
         let fitting = |columns: &[usize]| {
-            [false, true]
-                .into_iter()
-                .map(|wrap_headers| self.layout(&cells, columns, wrap_headers))
+            (1..=3)
+                .map(|header_lines| self.layout(&cells, columns, header_lines))
                 .find(|layout| indent.chars().count() + layout.width() <= LINE_WIDTH)
         };
         let others: Vec<usize> = (1..self.columns.len()).collect();
@@ -72,7 +71,7 @@ impl Table {
                 };
                 singles
                     .iter()
-                    .map(|part| self.layout(&cells, &[&[0], part.as_slice()].concat(), true))
+                    .map(|part| self.layout(&cells, &[&[0], part.as_slice()].concat(), 3))
                     .collect()
             });
         let drawn: Vec<String> = parts
@@ -82,9 +81,9 @@ impl Table {
         drawn.join("\n")
     }
 
-    /// The widths and header lines of `columns` (indices), headers on one line or wrapped onto
-    /// two at spaces, whichever is narrower without cutting a cell.
-    fn layout(&self, cells: &[Vec<String>], columns: &[usize], wrap_headers: bool) -> Layout {
+    /// The widths and header lines of `columns` (indices), each header wrapped onto at most
+    /// `lines` lines.
+    fn layout(&self, cells: &[Vec<String>], columns: &[usize], lines: usize) -> Layout {
         let mut widths = Vec::new();
         let mut headers = Vec::new();
         for &i in columns {
@@ -94,14 +93,10 @@ impl Table {
                 .map(|row| row[i].chars().count())
                 .max()
                 .unwrap_or(0);
-            let lines = if wrap_headers {
-                two_lines(header, cell_width)
-            } else {
-                vec![header.clone()]
-            };
-            let header_width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            let wrapped = header_lines(header, cell_width, lines);
+            let header_width = wrapped.iter().map(|l| l.chars().count()).max().unwrap_or(0);
             widths.push(cell_width.max(header_width));
-            headers.push(lines);
+            headers.push(wrapped);
         }
         Layout {
             columns: columns.to_vec(),
@@ -200,25 +195,26 @@ fn cuts(columns: &[usize], count: usize) -> Vec<Vec<Vec<usize>>> {
         .collect()
 }
 
-/// `header` on at most two lines, broken at the space that makes it narrowest, but never
-/// narrower than `at_least` (the widest cell below it), where one line is enough.
-fn two_lines(header: &str, at_least: usize) -> Vec<String> {
-    let one = vec![header.to_string()];
-    if header.chars().count() <= at_least {
-        return one;
+/// `header` on at most `lines` lines, wrapped at spaces as narrow as that allows, but never
+/// narrower than `at_least` (the widest cell below it), where fewer lines are enough.
+fn header_lines(header: &str, at_least: usize, lines: usize) -> Vec<String> {
+    let whole = header.chars().count();
+    let longest_word = header
+        .split(' ')
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut width = at_least.max(longest_word);
+    loop {
+        let wrapped: Vec<String> = wrap(header, "", "", width)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if wrapped.len() <= lines || width >= whole {
+            return wrapped;
+        }
+        width += 1;
     }
-    header
-        .match_indices(' ')
-        // From the right, so that of two equally narrow breaks the longer first line wins.
-        .rev()
-        .map(|(at, _)| vec![header[..at].to_string(), header[at + 1..].to_string()])
-        .min_by_key(|lines| lines.iter().map(|l| l.chars().count()).max().unwrap_or(0))
-        .filter(|lines| {
-            lines
-                .iter()
-                .all(|l| l.chars().count() < header.chars().count())
-        })
-        .unwrap_or(one)
 }
 
 #[cfg(test)]
@@ -252,7 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn wide_headers_wrap_onto_two_lines_bottom_aligned() {
+    fn wide_headers_wrap_bottom_aligned() {
         let t = table(
             &[
                 ("v", "variant"),
@@ -309,12 +305,18 @@ mod tests {
     }
 
     #[test]
-    fn headers_break_at_the_space_that_makes_them_narrowest() {
+    fn headers_wrap_as_narrow_as_their_lines_allow() {
+        let header = "items per consumer (last run)";
         assert_eq!(
-            two_lines("items per consumer (last run)", 9),
+            header_lines(header, 9, 2),
             ["items per consumer", "(last run)"]
         );
-        assert_eq!(two_lines("speedup", 5), ["speedup"]);
-        assert_eq!(two_lines("of ideal", 8), ["of ideal"]);
+        assert_eq!(
+            header_lines(header, 9, 3),
+            ["items per", "consumer", "(last run)"]
+        );
+        assert_eq!(header_lines(header, 9, 1), [header]);
+        assert_eq!(header_lines("speedup", 5, 2), ["speedup"]);
+        assert_eq!(header_lines("of ideal", 8, 2), ["of ideal"]);
     }
 }
