@@ -36,8 +36,9 @@ impl Table {
 
     /// The first column left-aligned (names), the others right-aligned (numbers), in at most
     /// [`LINE_WIDTH`] columns when it can be done: headers wrap onto two or three lines, and a table
-    /// still too wide is cut into as few tables as fit, as even as can be, each repeating the
-    /// first column so that every row keeps its name.
+    /// still too wide is cut into as few tables as fit, each repeating the first column so that
+    /// every row keeps its name, and cut between columns of different kinds (not between the
+    /// minimum and the median), as evenly as that allows.
     pub fn render(&self, redact: bool, indent: &str) -> String {
         let cells: Vec<Vec<String>> = self
             .rows
@@ -60,7 +61,18 @@ impl Table {
                             .map(|part| fitting(&[&[0], part.as_slice()].concat()))
                             .collect::<Option<Vec<Layout>>>()
                     })
-                    .min_by_key(|layouts| layouts.iter().map(Layout::width).max())
+                    // Keep columns of one kind together (min beside median), then the most even.
+                    .min_by_key(|layouts| {
+                        let split_kinds = layouts
+                            .windows(2)
+                            .filter(|pair| {
+                                let last = pair[0].columns.last().copied().unwrap_or(0);
+                                let first = pair[1].columns.get(1).copied().unwrap_or(0);
+                                self.kind(last) == self.kind(first)
+                            })
+                            .count();
+                        (split_kinds, layouts.iter().map(Layout::width).max())
+                    })
             })
             // Not even one column beside the names fits: draw them one by one, too wide.
             .unwrap_or_else(|| {
@@ -79,6 +91,15 @@ impl Table {
             .map(|layout| self.draw(&cells, layout, indent))
             .collect();
         drawn.join("\n")
+    }
+
+    /// What a column holds, from its first cell: text, an exact number, or which measure.
+    fn kind(&self, column: usize) -> String {
+        match self.rows.first().map(|row| &row[column]) {
+            Some(Segment::Exact(_, json)) if json.is_number() => "number".into(),
+            Some(Segment::Exact(..)) | None => "text".into(),
+            Some(Segment::Measured(m)) => m.placeholder().into(),
+        }
     }
 
     /// The widths and header lines of `columns` (indices), each header wrapped onto at most
@@ -293,6 +314,32 @@ mod tests {
                 "{drawn}"
             );
         }
+    }
+
+    #[test]
+    fn a_cut_keeps_columns_of_one_kind_together() {
+        let mut t = Table::new(&[
+            ("v", "variant with a long name"),
+            ("a", "a count of something"),
+            ("b", "another count of something"),
+            ("min", "minimum time"),
+            ("median", "median time"),
+            ("s", "note"),
+        ]);
+        let time = || Segment::from(Measured::Time(std::time::Duration::from_millis(1)));
+        t.row(vec![
+            "a variant with quite a long name, longer than most are".into(),
+            1u64.into(),
+            2u64.into(),
+            time(),
+            time(),
+            "a note of twenty chars".into(),
+        ]);
+        let drawn = t.render(false, "  ");
+        let parts: Vec<&str> = drawn.split("\n\n").collect();
+        assert_eq!(parts.len(), 2, "{drawn}");
+        let with_min = parts.iter().find(|p| p.contains("minimum")).unwrap();
+        assert!(with_min.contains("median"), "{drawn}");
     }
 
     #[test]
