@@ -37,7 +37,7 @@ impl Table {
     /// The first column left-aligned (names), the others right-aligned (numbers), in at most
     /// [`LINE_WIDTH`] columns when it can be done: headers wrap onto two or three lines, and a table
     /// still too wide is cut into as few tables as fit, each repeating the first column so that
-    /// every row keeps its name, and cut between columns of different kinds (not between the
+    /// every row keeps its name, and cut between columns of different measures (not between the
     /// minimum and the median), as evenly as that allows.
     pub fn render(&self, redact: bool, indent: &str) -> String {
         let cells: Vec<Vec<String>> = self
@@ -61,17 +61,21 @@ impl Table {
                             .map(|part| fitting(&[&[0], part.as_slice()].concat()))
                             .collect::<Option<Vec<Layout>>>()
                     })
-                    // Keep columns of one kind together (min beside median), then the most even.
+                    // Keep columns of one measure together (min beside median), then as even as
+                    // can be: in columns first, as wrapped headers make widths hard to compare.
                     .min_by_key(|layouts| {
                         let split_kinds = layouts
                             .windows(2)
                             .filter(|pair| {
                                 let last = pair[0].columns.last().copied().unwrap_or(0);
                                 let first = pair[1].columns.get(1).copied().unwrap_or(0);
-                                self.kind(last) == self.kind(first)
+                                self.measure(last).is_some()
+                                    && self.measure(last) == self.measure(first)
                             })
                             .count();
-                        (split_kinds, layouts.iter().map(Layout::width).max())
+                        let most_columns = layouts.iter().map(|l| l.columns.len()).max();
+                        let widest = layouts.iter().map(Layout::width).max();
+                        (split_kinds, most_columns, widest)
                     })
             })
             // Not even one column beside the names fits: draw them one by one, too wide.
@@ -93,12 +97,12 @@ impl Table {
         drawn.join("\n")
     }
 
-    /// What a column holds, from its first cell: text, an exact number, or which measure.
-    fn kind(&self, column: usize) -> String {
+    /// Which measure a column holds (`[time]`), from its first cell; `None` for exact values,
+    /// which say nothing about what belongs together.
+    fn measure(&self, column: usize) -> Option<&'static str> {
         match self.rows.first().map(|row| &row[column]) {
-            Some(Segment::Exact(_, json)) if json.is_number() => "number".into(),
-            Some(Segment::Exact(..)) | None => "text".into(),
-            Some(Segment::Measured(m)) => m.placeholder().into(),
+            Some(Segment::Measured(m)) => Some(m.placeholder()),
+            _ => None,
         }
     }
 
@@ -317,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn a_cut_keeps_columns_of_one_kind_together() {
+    fn a_cut_keeps_columns_of_one_measure_together() {
         let mut t = Table::new(&[
             ("v", "variant with a long name"),
             ("a", "a count of something"),
@@ -340,6 +344,44 @@ mod tests {
         assert_eq!(parts.len(), 2, "{drawn}");
         let with_min = parts.iter().find(|p| p.contains("minimum")).unwrap();
         assert!(with_min.contains("median"), "{drawn}");
+    }
+
+    #[test]
+    fn a_cut_leaves_no_part_with_a_single_column_when_it_can() {
+        let mut t = Table::new(&[
+            ("variant", "variant"),
+            ("consumers", "consumers"),
+            ("items", "items per consumer (last run)"),
+            ("most", "most working at once"),
+            ("min_s", "min"),
+            ("median_s", "median"),
+            ("speedup", "speedup"),
+            ("of_ideal", "of ideal"),
+        ]);
+        let time = || Segment::from(Measured::Time(std::time::Duration::from_millis(20)));
+        t.row(vec![
+            "std::mpsc, guard held during work".into(),
+            2usize.into(),
+            Measured::Varies("500 / 500".into()).into(),
+            Measured::Count(2).into(),
+            time(),
+            time(),
+            Measured::Ratio(1.0).into(),
+            Measured::Share(1.0).into(),
+        ]);
+        for redact in [false, true] {
+            let drawn = t.render(redact, "  ");
+            let parts: Vec<&str> = drawn.split("\n\n").collect();
+            assert_eq!(parts.len(), 2, "{drawn}");
+            assert!(
+                parts[0].contains("consumers") && parts[0].contains("working"),
+                "{drawn}"
+            );
+            assert!(
+                parts[1].contains("min") && parts[1].contains("speedup"),
+                "{drawn}"
+            );
+        }
     }
 
     #[test]
