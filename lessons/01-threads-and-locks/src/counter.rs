@@ -17,12 +17,15 @@ pub const THREADS: usize = 10;
 pub const INCREMENTS: usize = 1_000;
 
 // ANCHOR: std_mutex
-/// Each increment takes the lock, so no two threads can interleave inside `+= 1`.
+/// Each increment takes the lock, so no two threads can interleave inside `+= 1`. The threads
+/// start together on a `Barrier`, so that they really overlap (see the racy version below).
 pub fn count_with_std_mutex(threads: usize, increments: usize) -> usize {
     let counter = Mutex::new(0);
+    let start_line = Barrier::new(threads);
     thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
+                start_line.wait();
                 for _ in 0..increments {
                     *counter.lock().unwrap() += 1;
                 }
@@ -33,12 +36,14 @@ pub fn count_with_std_mutex(threads: usize, increments: usize) -> usize {
 }
 // ANCHOR_END: std_mutex
 
-/// The same with `parking_lot::Mutex`: smaller, faster, and no poisoning to unwrap.
+/// The same with `parking_lot::Mutex`: no poisoning to unwrap, and unfair unlocking by default.
 pub fn count_with_parking_lot(threads: usize, increments: usize) -> usize {
     let counter = parking_lot::Mutex::new(0);
+    let start_line = Barrier::new(threads);
     thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
+                start_line.wait();
                 for _ in 0..increments {
                     *counter.lock() += 1;
                 }
@@ -52,9 +57,11 @@ pub fn count_with_parking_lot(threads: usize, increments: usize) -> usize {
 /// `fetch_add` reads, adds and writes in one indivisible step: no lock, nothing lost.
 pub fn count_with_atomic(threads: usize, increments: usize) -> usize {
     let counter = AtomicUsize::new(0);
+    let start_line = Barrier::new(threads);
     thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
+                start_line.wait();
                 for _ in 0..increments {
                     counter.fetch_add(1, Ordering::Relaxed);
                 }
