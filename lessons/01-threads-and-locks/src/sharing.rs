@@ -122,6 +122,15 @@ pub fn rank_by_median<T>(runs: &[Runs<T>]) -> Vec<usize> {
 }
 // ANCHOR_END: by_median
 
+/// True when every shared variant's typical run took longer than the slowest run of the first
+/// variant, which shares nothing: only then does the lesson say that sharing is not free.
+fn sharing_clearly_costs_more<T>(runs: &[Runs<T>]) -> bool {
+    let no_sharing_slowest = runs.first().map(max_wall).unwrap_or_default();
+    runs.iter()
+        .skip(1)
+        .all(|r| r.median_wall() > no_sharing_slowest)
+}
+
 /// Compares the two mutexes in words that the measured spreads support.
 fn mutex_duel<T>(std_runs: &Runs<T>, parking_runs: &Runs<T>) -> String {
     let (std_min, std_max) = (std_runs.min_wall(), max_wall(std_runs));
@@ -202,11 +211,17 @@ pub fn cost_of_sharing(total: u64, workers: usize, reps: usize) -> Section {
         "Cheapest first, by the median run: {}.",
         Measured::Varies(ranking.join(", "))
     ));
+    let lesson = if sharing_clearly_costs_more(&runs) {
+        "Correct sharing is not free: share results, not every step."
+    } else {
+        "This run did not separate them: a shared variant's median fell within the runs of not \
+         sharing (was the machine busy?)."
+    };
     section.verdict(phrase!(
-        "Sharing one counter cost up to {} the time of not sharing at all ({} per increment). \
-         Correct sharing is not free: share results, not every step.",
+        "Sharing one counter cost up to {} the time of not sharing at all ({} per increment). {}",
         Measured::Ratio(dearest / baseline),
-        Measured::Seconds(dearest / total as f64)
+        Measured::Seconds(dearest / total as f64),
+        lesson
     ));
     section.verdict(phrase!(
         "The two mutexes, median per increment: std::sync::Mutex {}, parking_lot::Mutex {}; {}. \
@@ -247,6 +262,15 @@ mod tests {
         ];
         assert_eq!(rank_by_median(&runs), vec![1, 0]);
         assert_eq!(max_wall(&runs[0]), Duration::from_millis(95));
+    }
+
+    #[test]
+    fn sharing_is_called_dearer_only_when_its_median_beats_every_run_without_it() {
+        let alone = runs_of("local", &[1, 2, 9]);
+        let clear = [alone.clone(), runs_of("atomic", &[10, 12, 40])];
+        assert!(sharing_clearly_costs_more(&clear));
+        let muddled = [alone, runs_of("atomic", &[3, 5, 40])];
+        assert!(!sharing_clearly_costs_more(&muddled));
     }
 
     #[test]
