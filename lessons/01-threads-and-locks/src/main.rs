@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use lesson_01_threads_and_locks::{counter, cpu_work, sharing};
+use lesson_01_threads_and_locks::{counter, cpu_work, sharing, spawned};
 use lesson_kit::cli::{self, CommonArgs};
 
 /// Lesson 01: shared counters, locks, atomics, threads for CPU work, and a GIL simulator.
@@ -24,6 +24,8 @@ struct Args {
 enum Experiment {
     /// 10 threads x 1000 increments: locks and atomics versus a racy read-then-write
     SharedCounter,
+    /// Python's threading.Thread(target=...): thread::spawn, move and Arc<Mutex<T>>
+    SpawnedThreads,
     /// the same increments with per-thread sums, an atomic, and two kinds of mutex
     CostOfSharing,
     /// counting primes: one thread, scoped threads, rayon, and a GIL simulator
@@ -43,6 +45,9 @@ fn main() -> ExitCode {
     let (workers, reps, cores) = (common.workers(), common.reps(), report.machine().cores);
     if common.wants(Experiment::SharedCounter) {
         report.add(counter::shared_counter(COUNTER_TRIALS));
+    }
+    if common.wants(Experiment::SpawnedThreads) {
+        report.add(spawned::spawned_threads());
     }
     if common.wants(Experiment::CostOfSharing) {
         report.add(sharing::cost_of_sharing(args.size, workers, reps));

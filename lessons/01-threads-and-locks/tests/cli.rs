@@ -7,7 +7,15 @@ const LESSON: &str = env!("CARGO_BIN_EXE_lesson-01-threads-and-locks");
 
 #[test]
 fn the_shared_conventions_hold() {
-    assert_shared_conventions(LESSON, &["shared-counter", "cost-of-sharing", "cpu-work"]);
+    assert_shared_conventions(
+        LESSON,
+        &[
+            "shared-counter",
+            "spawned-threads",
+            "cost-of-sharing",
+            "cpu-work",
+        ],
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //!
 //! Timing tests share the machine with nothing else in this binary: every test here takes one lock,
 //! so they run one at a time. Each measures interleaved repetitions, judges the minimum times, and measures
-//! again (up to three times) before failing, so that a noisy moment cannot fail the build while a
+//! again (up to five times in all) before failing, so that a noisy moment cannot fail the build while a
 //! real loss of speedup still does.
 
 use std::sync::Mutex;
