@@ -66,6 +66,7 @@ fn main() -> ExitCode {
         report.add(philosophers::dining_philosophers(
             usize::from(args.philosophers),
             usize::from(args.meals),
+            reps,
         ));
     }
     report.conclude()
