@@ -205,50 +205,48 @@ fn capitalise(name: &str) -> String {
 
 /// What the figures say, in words that hold for the figures printed.
 fn verdicts(section: &mut Section, runs: &[Runs], meals: usize, shortest: Duration) {
-    let most = |r: &Runs| {
-        r.dinners
-            .iter()
-            .map(|d| most_eating_at_once(&d.timeline))
-            .max()
-            .unwrap_or(0)
+    let average = |r: &Runs| Measured::Ratio(eating_at_once_on_average(r.median()));
+    let vs_shortest =
+        |r: &Runs| Measured::Ratio(r.median().elapsed.as_secs_f64() / shortest.as_secs_f64());
+    let furthest_behind = |r: &Runs| {
+        let behind = r.median().when_first_finished.iter().min().copied();
+        Measured::Count(behind.unwrap_or(0) as u64)
     };
-    let time = |r: &Runs| r.median().elapsed;
     section.verdict(
         "Left fork first: every philosopher held one fork and waited for the next one's, right \
          round the table. Lower fork first: the last philosopher reaches for fork 0 before its \
          left fork, so the cycle cannot close.",
     );
     section.verdict(phrase!(
-        "Lower fork first: at most {} eating at once, the dinner {} the shortest possible. A \
-         waiting philosopher holds one fork while it waits for the other, so the table waits in \
-         a chain behind one eater; and a plain unlock lets the eater take its forks straight \
-         back: when the first philosopher had eaten its {} meals, the one furthest behind had \
-         eaten {}.",
-        Measured::Count(most(&runs[0]) as u64),
-        Measured::Ratio(time(&runs[0]).as_secs_f64() / shortest.as_secs_f64()),
+        "Lower fork first: {} philosophers ate at once on average, and the dinner took {} the \
+         shortest possible. A waiting philosopher holds one fork while it waits for the other, \
+         so the table waits in a chain behind one eater; and a plain unlock lets the eater take \
+         its forks straight back: when the first philosopher had eaten its {} meals, the one \
+         furthest behind had eaten {}.",
+        average(&runs[0]),
+        vs_shortest(&runs[0]),
         meals,
-        Measured::Count(
-            runs[0]
-                .median()
-                .when_first_finished
-                .iter()
-                .min()
-                .copied()
-                .unwrap_or(0) as u64
-        )
+        furthest_behind(&runs[0])
     ));
     section.verdict(phrase!(
-        "Fair unlock: at most {} at once, median {} against {} for lower fork first. Handing \
-         each fork to the neighbour that waits for it stops one philosopher eating on, but the \
-         waiting philosophers still hold a fork each.",
-        Measured::Count(most(&runs[1]) as u64),
-        Measured::Time(time(&runs[1])),
-        Measured::Time(time(&runs[0]))
+        "Fair unlock: {} at once on average, {} the shortest possible; the one furthest behind \
+         had eaten {}. Each fork goes to the neighbour that waits for it, so no one eats on \
+         while others wait, but a waiting philosopher still holds one fork.",
+        average(&runs[1]),
+        vs_shortest(&runs[1]),
+        furthest_behind(&runs[1])
     ));
     section.verdict(phrase!(
-        "Both forks or none: at most {} at once, median {}. Nobody waits holding a fork, so \
-         neighbours of an eater do not block the philosophers beyond them.",
-        Measured::Count(most(&runs[2]) as u64),
-        Measured::Time(time(&runs[2]))
+        "Both forks or none: {} at once on average, {} the shortest possible. Nobody waits \
+         holding a fork, so an eater blocks only its two neighbours, not the table behind them.",
+        average(&runs[2]),
+        vs_shortest(&runs[2])
+    ));
+    let mut by_time: Vec<&Runs> = runs.iter().collect();
+    by_time.sort_by_key(|r| r.median().elapsed);
+    let order: Vec<&str> = by_time.iter().map(|r| r.name).collect();
+    section.verdict(phrase!(
+        "Shortest dinner first, by the median run: {}.",
+        Measured::Varies(order.join(", "))
     ));
 }
