@@ -163,6 +163,28 @@ pub fn dine_both_or_none(table: &Table, me: usize, meals: usize) -> Result<(), C
 }
 // ANCHOR_END: both_or_none
 
+// ANCHOR: both_or_none_fair
+/// Both forks or none, and every fork put down with a fair unlock.
+pub fn dine_both_or_none_fair(table: &Table, me: usize, meals: usize) -> Result<(), Cancelled> {
+    let (left, right) = table.forks_of(me);
+    for _ in 0..meals {
+        let (mut wait_for, mut then_try) = (left.min(right), left.max(right));
+        loop {
+            let first = table.take(me, wait_for)?;
+            if let Some(second) = table.try_take(me, then_try)? {
+                table.eat(me, &first, &second);
+                second.put_down_fair();
+                first.put_down_fair();
+                break;
+            }
+            first.put_down_fair();
+            (wait_for, then_try) = (then_try, wait_for);
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: both_or_none_fair
+
 /// How long a meal takes in the lesson's dinners.
 pub const EATING: Duration = Duration::from_millis(1);
 

@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use lesson_02_deadlock::fixes::{FIXES, expected_accounts};
 use lesson_02_deadlock::philosophers::{
-    EATING, dine_both_or_none, dine_left_first, dine_lower_first_fair, dine_lower_fork_first,
-    dinner, eating_at_once_on_average, most_eating_at_once, neighbours_eating_together,
+    EATING, dine_both_or_none, dine_both_or_none_fair, dine_left_first, dine_lower_first_fair,
+    dine_lower_fork_first, dinner, eating_at_once_on_average, most_eating_at_once,
+    neighbours_eating_together,
 };
 use lesson_02_deadlock::two_locks::opposite_order;
 use lesson_02_deadlock::watchdog::{PATIENCE, Stuck};
@@ -121,7 +122,11 @@ fn left_first_deadlocks_and_lower_first_feeds_everyone() {
 #[test]
 fn the_fair_and_both_or_none_dinners_feed_everyone() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    for dine in [dine_lower_first_fair, dine_both_or_none] {
+    for dine in [
+        dine_lower_first_fair,
+        dine_both_or_none,
+        dine_both_or_none_fair,
+    ] {
         for seats in [2, 5, 9] {
             let fed = dinner(seats, 4, EATING, dine);
             assert!(fed.stuck.is_none(), "{:?}", fed.stuck);

@@ -6,17 +6,18 @@ use lesson_kit::table::Table as TextTable;
 use lesson_kit::{Measured, Section, phrase};
 
 use super::{
-    Dine, Dinner, EATING, dine_both_or_none, dine_left_first, dine_lower_first_fair,
-    dine_lower_fork_first, dinner, eating_at_once_on_average, most_eating_at_once,
-    neighbours_eating_together,
+    Dine, Dinner, EATING, dine_both_or_none, dine_both_or_none_fair, dine_left_first,
+    dine_lower_first_fair, dine_lower_fork_first, dinner, eating_at_once_on_average,
+    most_eating_at_once, neighbours_eating_together,
 };
 use crate::watchdog::Stuck;
 
 /// The dinners that cannot deadlock, in the order the chapter presents them.
-pub const FIXED_DINNERS: [(&str, Dine); 3] = [
+pub const FIXED_DINNERS: [(&str, Dine); 4] = [
     ("lower fork first", dine_lower_fork_first),
     ("lower first, fair unlock", dine_lower_first_fair),
     ("both forks or none", dine_both_or_none),
+    ("both or none, fair unlock", dine_both_or_none_fair),
 ];
 
 /// Every run of one fixed dinner, and the run with the median time.
@@ -70,9 +71,9 @@ pub fn dining_philosophers(seats: usize, meals: usize, reps: usize) -> Section {
     let mut section = Section::new("philosophers", "The dining philosophers").about(&format!(
         "{seats} philosophers round a table, {seats} forks, one between each pair; each must eat \
          {meals} meals of {}, and needs both forks beside it for each. First every philosopher \
-         picks up the left fork, then the right. Then three dinners that cannot deadlock: lower \
-         fork first; lower fork first with forks put down by a fair unlock; both forks or none. \
-         The window is forced open: at the start, each waits until all hold a fork or wait for one.",
+         picks up the left fork, then the right. Then four dinners that cannot deadlock: lower \
+         fork first; both forks or none; each of them again with forks put down by a fair \
+         unlock. The window is forced open: at the start, each waits until all hold a fork or wait for one.",
         lesson_kit::value::format_duration(EATING)
     ));
     report_the_deadlock(&mut section, &dinner(seats, meals, EATING, dine_left_first));
@@ -93,7 +94,7 @@ pub fn dining_philosophers(seats: usize, meals: usize, reps: usize) -> Section {
     section.check(
         all().all(|d| d.stuck.is_none() && d.meals.iter().all(|&m| m == meals)),
         phrase!(
-            "the three fixed dinners, {} runs each: no deadlock; all {} philosophers ate all {} \
+            "the four fixed dinners, {} runs each: no deadlock; all {} philosophers ate all {} \
              meals in every run",
             reps.max(1),
             seats,
@@ -146,7 +147,7 @@ pub fn dining_philosophers(seats: usize, meals: usize, reps: usize) -> Section {
             slowest.into(),
             Measured::Ratio(median.elapsed.as_secs_f64() / shortest.as_secs_f64()).into(),
             Measured::Count(most.unwrap_or(0) as u64).into(),
-            Measured::Ratio(eating_at_once_on_average(median)).into(),
+            average_at_once(median).into(),
             Measured::Count(
                 median
                     .when_first_finished
@@ -195,6 +196,11 @@ pub fn dining_philosophers(seats: usize, meals: usize, reps: usize) -> Section {
     section
 }
 
+/// How many ate at once on average, as a plain number ("1.57"): it is a count of philosophers.
+fn average_at_once(dinner: &Dinner) -> Measured {
+    Measured::Varies(format!("{:.2}", eating_at_once_on_average(dinner)))
+}
+
 fn capitalise(name: &str) -> String {
     let mut chars = name.chars();
     chars
@@ -205,7 +211,7 @@ fn capitalise(name: &str) -> String {
 
 /// What the figures say, in words that hold for the figures printed.
 fn verdicts(section: &mut Section, runs: &[Runs], meals: usize, shortest: Duration) {
-    let average = |r: &Runs| Measured::Ratio(eating_at_once_on_average(r.median()));
+    let average = |r: &Runs| average_at_once(r.median());
     let vs_shortest =
         |r: &Runs| Measured::Ratio(r.median().elapsed.as_secs_f64() / shortest.as_secs_f64());
     let furthest_behind = |r: &Runs| {
@@ -230,17 +236,26 @@ fn verdicts(section: &mut Section, runs: &[Runs], meals: usize, shortest: Durati
     ));
     section.verdict(phrase!(
         "Fair unlock: {} at once on average, {} the shortest possible; the one furthest behind \
-         had eaten {}. Each fork goes to the neighbour that waits for it, so no one eats on \
-         while others wait, but a waiting philosopher still holds one fork.",
+         had eaten {}. Each fork goes to the neighbour that waits for it, so the eater cannot \
+         take it straight back; but a waiting philosopher still holds one fork.",
         average(&runs[1]),
         vs_shortest(&runs[1]),
         furthest_behind(&runs[1])
     ));
     section.verdict(phrase!(
-        "Both forks or none: {} at once on average, {} the shortest possible. Nobody waits \
-         holding a fork, so an eater blocks only its two neighbours, not the table behind them.",
+        "Both forks or none: {} at once on average, {} the shortest possible; the one furthest \
+         behind had eaten {}. Nobody waits holding a fork, so an eater blocks only its two \
+         neighbours, not the table behind them; the plain unlock still lets it eat on.",
         average(&runs[2]),
-        vs_shortest(&runs[2])
+        vs_shortest(&runs[2]),
+        furthest_behind(&runs[2])
+    ));
+    section.verdict(phrase!(
+        "Both or none with a fair unlock: {} at once on average, {} the shortest possible; the \
+         one furthest behind had eaten {}. Each fix removes one of the two causes.",
+        average(&runs[3]),
+        vs_shortest(&runs[3]),
+        furthest_behind(&runs[3])
     ));
     let mut by_time: Vec<&Runs> = runs.iter().collect();
     by_time.sort_by_key(|r| r.median().elapsed);
