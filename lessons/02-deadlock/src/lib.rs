@@ -1,8 +1,9 @@
 //! # Lesson 02: deadlock
 //!
 //! The Python articles show two functions taking two locks in opposite order, and advise a fixed
-//! lock order. Run as usually written, that code hardly ever deadlocks: the window between the two
-//! acquisitions is tiny. This lesson makes the deadlock certain and visible, and never hangs:
+//! lock order. Run once, as written there, that code hardly ever deadlocks: the first thread
+//! usually finishes before the second starts. This lesson makes the deadlock certain and visible,
+//! and never hangs:
 //!
 //! 1. [`two_locks`]: two threads, two locks, opposite order, the window forced open. The
 //!    [`watchdog`] finds the cycle, says who holds and who waits for what, and calls it off.
