@@ -69,7 +69,10 @@ impl<T> std::ops::DerefMut for Held<'_, T> {
 impl<T> Drop for Held<'_, T> {
     fn drop(&mut self) {
         // The graph forgets the holder before the mutex unlocks (the guard drops after this), so
-        // it may miss a holder for a moment, and a missing holder closes no cycle.
-        self.holder.store(EMPTY);
+        // it may miss a holder for a moment, and a missing holder closes no cycle. After
+        // `unlock_fair` the slot already names the next holder, which must stay.
+        if self.guard.is_some() {
+            self.holder.store(EMPTY);
+        }
     }
 }
