@@ -37,7 +37,7 @@ enum Experiment {
     OppositeOrder,
     /// lock order, try_lock_for with back-off, one coarse lock, an owner thread: timed
     Fixes,
-    /// N philosophers, N forks: left fork first deadlocks, lower fork first does not
+    /// N philosophers, N forks: left fork first deadlocks; three fixes, and how many eat at once
     Philosophers,
 }
 
@@ -66,6 +66,7 @@ fn main() -> ExitCode {
         report.add(philosophers::dining_philosophers(
             usize::from(args.philosophers),
             usize::from(args.meals),
+            reps,
         ));
     }
     report.conclude()

@@ -2,9 +2,10 @@
 //!
 //! Thread 1 moves money from account A to account B: it locks A, then B. Thread 2 moves money from
 //! B to A: it locks B, then A. If each takes its first lock before the other takes its second,
-//! each waits for a lock the other holds, forever. The window for that is a few nanoseconds wide,
-//! so the code usually works, which is why the articles' version seems harmless. A barrier holds
-//! the window open here, and the deadlock happens on every run.
+//! each waits for a lock the other holds, forever. Rust's threads do run at the same time, but the
+//! window lasts one uncontended `lock()`, and the second thread usually starts after the first has
+//! finished; so the code usually works, which is why the articles' version seems harmless. A
+//! barrier holds the window open here, and the deadlock happens on every run.
 
 use std::sync::Barrier;
 use std::thread;

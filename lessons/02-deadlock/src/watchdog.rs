@@ -19,11 +19,20 @@
 //! `deadlock_detection` feature that finds the same cycles for debugging (see the chapter), and the
 //! best fix is the one this lesson ends with: a lock order that makes a cycle impossible.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread;
+mod lock;
+mod stuck;
+#[cfg(test)]
+mod tests;
+mod watch;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use parking_lot::{Mutex, MutexGuard};
+use parking_lot::MutexGuard;
+
+pub use lock::{Held, Lock};
+pub use stuck::{Step, Stuck};
+pub use watch::watched;
 
 /// How long one slice of a wait lasts before the thread checks whether it was cancelled.
 const SLICE: Duration = Duration::from_millis(1);
@@ -51,82 +60,48 @@ impl std::fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
-/// One atomic word on its own cache line: each thread writes its own slot, so publishing what
-/// it does costs no contention with the other threads.
+/// One word of the graph, on its own cache line: each thread writes only its own words, so
+/// publishing what it does costs no contention with the other threads.
+///
+/// Every word is read and written `Relaxed`. Nothing is handed over through the graph, so no
+/// Release/Acquire pair has work to do, and no ordering could turn the watchdog's scan, one word
+/// after another while the threads move, into a snapshot. What makes a reported deadlock real is
+/// stability: a thread's lock and wait number share one word, so one load reads them together; a
+/// thread inside one wait takes and lets go of nothing; so a cycle in which every thread is still
+/// in the same wait, scan after scan for [`PATIENCE`], is a cycle of threads that were all stuck
+/// all that time. All that is assumed is that a store reaches the other cores far sooner than
+/// `PATIENCE`, which the memory model asks of every implementation (C++20 [atomics.order]:
+/// "within a reasonable amount of time"; Rust's atomics follow C++20's model).
 #[repr(align(64))]
 #[derive(Default)]
-struct Slot(AtomicUsize);
+struct Slot(AtomicU64);
 
-/// What `slot` holds when nothing is there; indexes are stored plus one.
-const EMPTY: usize = 0;
-
-/// A lock the watchdog can see: a parking_lot mutex with a number in the wait-for graph.
-pub struct Lock<T> {
-    id: usize,
-    mutex: Mutex<T>,
-}
-
-impl<T> Lock<T> {
-    /// Lock number `id` of its graph: the graph names it `lock_names[id]`.
-    pub fn new(id: usize, value: T) -> Lock<T> {
-        Lock {
-            id,
-            mutex: Mutex::new(value),
-        }
+impl Slot {
+    fn load(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
     }
 
-    pub fn id(&self) -> usize {
-        self.id
-    }
-
-    pub fn into_inner(self) -> T {
-        self.mutex.into_inner()
+    fn store(&self, value: u64) {
+        self.0.store(value, Ordering::Relaxed)
     }
 }
 
-/// A lock held through the graph. Dropping it tells the graph first, then unlocks.
-pub struct Held<'a, T> {
-    guard: MutexGuard<'a, T>,
-    holder: &'a Slot,
-    lock: usize,
-}
+/// What a slot holds when nothing is there; thread and lock numbers are stored plus one.
+const EMPTY: u64 = 0;
 
-impl<T> Held<'_, T> {
-    /// The number of the lock held.
-    pub fn lock(&self) -> usize {
-        self.lock
-    }
-}
-
-impl<T> std::ops::Deref for Held<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.guard
-    }
-}
-
-impl<T> std::ops::DerefMut for Held<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        &mut self.guard
-    }
-}
-
-impl<T> Drop for Held<'_, T> {
-    fn drop(&mut self) {
-        // Cleared before the mutex unlocks (the guard field drops after this): the graph may
-        // briefly miss a holder, but it never names a holder that has let go.
-        self.holder.0.store(EMPTY, Ordering::Release);
-    }
+/// A thread's wait in one word: the wait's number in the high half, the lock plus one in the low.
+fn wait_word(number: u64, lock: usize) -> u64 {
+    (number << 32) | (lock as u64 + 1)
 }
 
 /// Who holds which lock and who waits for which, published by the threads as they go.
 pub struct WaitForGraph {
     thread_names: Vec<String>,
     lock_names: Vec<String>,
-    /// Per thread: the lock it waits for, plus one.
-    waiting_for: Vec<Slot>,
-    /// Per thread: a new number for every wait, so a cycle seen twice is known to be the same one.
-    wait_ids: Vec<Slot>,
+    /// Per thread: the wait it is in ([`wait_word`]), or `EMPTY`.
+    waiting: Vec<Slot>,
+    /// Per thread: how many waits it has begun (written and read by that thread only).
+    waits_begun: Vec<Slot>,
     /// Per lock: the thread that holds it, plus one.
     holders: Vec<Slot>,
     /// Per thread: steps of work done, for the stall check.
@@ -144,8 +119,8 @@ impl WaitForGraph {
         let lock_names: Vec<String> = locks.into_iter().map(Into::into).collect();
         let slots = |n: usize| (0..n).map(|_| Slot::default()).collect::<Vec<_>>();
         WaitForGraph {
-            waiting_for: slots(thread_names.len()),
-            wait_ids: slots(thread_names.len()),
+            waiting: slots(thread_names.len()),
+            waits_begun: slots(thread_names.len()),
             holders: slots(lock_names.len()),
             progress: slots(thread_names.len()),
             thread_names,
@@ -217,13 +192,14 @@ impl WaitForGraph {
 
     /// Thread `me` finished one step of work: the stall check sees that things move.
     pub fn made_progress(&self, me: usize) {
-        // Only thread `me` writes its slot, so a plain load and store is enough (no contention).
-        let slot = &self.progress[me].0;
-        slot.store(slot.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        // Only thread `me` writes its slot, so a load and a store need no read-modify-write.
+        let slot = &self.progress[me];
+        slot.store(slot.load() + 1);
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Acquire)
+        // Relaxed, like the graph: the flag hands nothing over, it only has to become visible.
+        self.cancelled.load(Ordering::Relaxed)
     }
 
     pub fn thread_count(&self) -> usize {
@@ -234,34 +210,39 @@ impl WaitForGraph {
     /// on nobody can slip through. Lessons use it to hold a window open on purpose.
     pub fn everyone_holds_or_waits(&self) -> bool {
         (0..self.thread_names.len()).all(|t| {
-            let holds = self
-                .holders
-                .iter()
-                .any(|h| h.0.load(Ordering::Acquire) == t + 1);
-            let waits_on_held = match self.waiting_for[t].0.load(Ordering::Acquire) {
-                EMPTY => false,
-                lock => self.holders[lock - 1].0.load(Ordering::Acquire) != EMPTY,
-            };
+            let holds = self.holders.iter().any(|h| h.load() == t as u64 + 1);
+            let waits_on_held = self
+                .waiting_for(t)
+                .is_some_and(|(lock, _)| self.holders[lock].load() != EMPTY);
             holds || waits_on_held
         })
     }
 
     fn begin_wait(&self, me: usize, lock: usize) {
-        self.wait_ids[me].0.fetch_add(1, Ordering::Relaxed);
-        self.waiting_for[me].0.store(lock + 1, Ordering::Release);
+        let number = self.waits_begun[me].load() + 1;
+        self.waits_begun[me].store(number);
+        self.waiting[me].store(wait_word(number, lock));
     }
 
     fn end_wait(&self, me: usize) {
-        self.waiting_for[me].0.store(EMPTY, Ordering::Release);
+        self.waiting[me].store(EMPTY);
+    }
+
+    /// The lock `thread` waits for and the number of that wait, read in one load.
+    fn waiting_for(&self, thread: usize) -> Option<(usize, u64)> {
+        match self.waiting[thread].load() {
+            EMPTY => None,
+            word => Some(((word & u64::from(u32::MAX)) as usize - 1, word >> 32)),
+        }
     }
 
     /// Published after the mutex is taken and the wait has ended, so the graph never shows a
     /// thread waiting for a lock it holds itself.
     fn hold<'a, T>(&'a self, me: usize, lock: usize, guard: MutexGuard<'a, T>) -> Held<'a, T> {
         let holder = &self.holders[lock];
-        holder.0.store(me + 1, Ordering::Release);
+        holder.store(me as u64 + 1);
         Held {
-            guard,
+            guard: Some(guard),
             holder,
             lock,
         }
@@ -277,15 +258,13 @@ impl WaitForGraph {
             let mut path: Vec<Wait> = Vec::new();
             let mut thread = start;
             while path.len() < n {
-                let lock = match self.waiting_for[thread].0.load(Ordering::Acquire) {
-                    EMPTY => break,
-                    lock => lock - 1,
+                let Some((lock, id)) = self.waiting_for(thread) else {
+                    break;
                 };
-                let id = self.wait_ids[thread].0.load(Ordering::Relaxed);
                 path.push(Wait { thread, lock, id });
-                let next = match self.holders[lock].0.load(Ordering::Acquire) {
+                let next = match self.holders[lock].load() {
                     EMPTY => break,
-                    holder => holder - 1,
+                    holder => holder as usize - 1,
                 };
                 if next == start {
                     return Some(path);
@@ -299,68 +278,6 @@ impl WaitForGraph {
         None
     }
     // ANCHOR_END: find_cycle
-
-    fn deadlock(&self, cycle: &[Wait], after: Duration) -> Stuck {
-        let steps = cycle
-            .iter()
-            .enumerate()
-            .map(|(i, wait)| {
-                let previous = cycle[(i + cycle.len() - 1) % cycle.len()];
-                let next = cycle[(i + 1) % cycle.len()];
-                Step {
-                    thread: self.thread_names[wait.thread].clone(),
-                    holds: self.lock_names[previous.lock].clone(),
-                    waits_for: self.lock_names[wait.lock].clone(),
-                    held_by: self.thread_names[next.thread].clone(),
-                }
-            })
-            .collect();
-        Stuck::Deadlock {
-            cycle: steps,
-            after,
-        }
-    }
-
-    /// The watchdog's loop: looks every [`SCAN`] until `finished`, or until it finds the threads
-    /// stuck; then it cancels every wait and says why.
-    fn watch(&self, finished: &AtomicBool, started: Instant) -> Option<Stuck> {
-        let mut suspect: Option<(Vec<Wait>, Instant)> = None;
-        let total_progress = || -> usize {
-            self.progress
-                .iter()
-                .map(|p| p.0.load(Ordering::Relaxed))
-                .sum()
-        };
-        let (mut progress, mut moved_at) = (total_progress(), Instant::now());
-        while !finished.load(Ordering::Acquire) {
-            thread::park_timeout(SCAN);
-            let cycle = self.find_cycle();
-            if !matches!((&cycle, &suspect), (Some(c), Some((seen, _))) if c == seen) {
-                suspect = cycle.map(|c| (c, Instant::now()));
-            }
-            // The same waits, in the same cycle, for PATIENCE: nobody in it can move.
-            let stuck = match &suspect {
-                Some((cycle, since)) if since.elapsed() >= PATIENCE => {
-                    Some(self.deadlock(cycle, started.elapsed()))
-                }
-                _ => None,
-            };
-            let now = total_progress();
-            if now != progress {
-                (progress, moved_at) = (now, Instant::now());
-            }
-            let stuck = stuck.or_else(|| {
-                (moved_at.elapsed() >= STALL).then(|| Stuck::NoProgress {
-                    quiet_for: moved_at.elapsed(),
-                })
-            });
-            if let Some(stuck) = stuck {
-                self.cancelled.store(true, Ordering::Release);
-                return Some(stuck);
-            }
-        }
-        None
-    }
 }
 
 /// One wait in the graph: `thread` waits for `lock`; `id` tells this wait from its others.
@@ -368,175 +285,5 @@ impl WaitForGraph {
 struct Wait {
     thread: usize,
     lock: usize,
-    id: usize,
-}
-
-/// One thread of a deadlock cycle, in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    pub thread: String,
-    pub holds: String,
-    pub waits_for: String,
-    pub held_by: String,
-}
-
-/// Why the watchdog called the threads off.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Stuck {
-    /// Each thread of the cycle waits for a lock the next one holds; `after` is counted from the
-    /// start of the run to the moment the watchdog was sure.
-    Deadlock { cycle: Vec<Step>, after: Duration },
-    /// Nothing moved for this long, and no thread was in a cycle.
-    NoProgress { quiet_for: Duration },
-}
-
-impl Stuck {
-    pub fn is_deadlock(&self) -> bool {
-        matches!(self, Stuck::Deadlock { .. })
-    }
-
-    /// The report in words: one line per thread of the cycle.
-    pub fn lines(&self) -> Vec<String> {
-        match self {
-            Stuck::Deadlock { cycle, .. } => cycle
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{} holds {} and waits for {}, which {} holds",
-                        s.thread, s.holds, s.waits_for, s.held_by
-                    )
-                })
-                .collect(),
-            Stuck::NoProgress { quiet_for } => vec![format!(
-                "no thread made progress for {}, and none was waiting in a cycle: threads that \
-                 keep retrying without getting anywhere (a livelock), or a wait the watchdog cannot see",
-                lesson_kit::value::format_duration(*quiet_for)
-            )],
-        }
-    }
-}
-
-/// Runs `work` with a watchdog thread beside it, and returns what `work` returned and what the
-/// watchdog found. `work` must join every thread it starts (`thread::scope` does), and its threads
-/// must wait through `graph`, so that a deadlock ends in [`Cancelled`] instead of a hang. When this
-/// returns, the watchdog has been joined too.
-pub fn watched<R>(graph: &WaitForGraph, work: impl FnOnce() -> R) -> (R, Option<Stuck>) {
-    let started = Instant::now();
-    let finished = AtomicBool::new(false);
-    thread::scope(|s| {
-        let watchdog = s.spawn(|| graph.watch(&finished, started));
-        // Stops the watchdog even if `work` panics, so the scope can join it.
-        let _stop = StopWatchdog {
-            finished: &finished,
-            watchdog: watchdog.thread().clone(),
-        };
-        let result = work();
-        drop(_stop);
-        let stuck = watchdog.join().expect("the watchdog does not panic");
-        (result, stuck)
-    })
-}
-
-struct StopWatchdog<'a> {
-    finished: &'a AtomicBool,
-    watchdog: thread::Thread,
-}
-
-impl Drop for StopWatchdog<'_> {
-    fn drop(&mut self) {
-        self.finished.store(true, Ordering::Release);
-        self.watchdog.unpark();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Barrier;
-
-    #[test]
-    fn a_cycle_of_two_is_found_named_and_called_off() {
-        let graph = WaitForGraph::new(["t0", "t1"], ["A", "B"]);
-        let (a, b) = (Lock::new(0, ()), Lock::new(1, ()));
-        let both_hold_one = Barrier::new(2);
-        let (results, stuck) = watched(&graph, || {
-            thread::scope(|s| {
-                let one = s.spawn(|| {
-                    let _a = graph.lock(0, &a)?;
-                    both_hold_one.wait();
-                    graph.lock(0, &b).map(|_| ())
-                });
-                let two = s.spawn(|| {
-                    let _b = graph.lock(1, &b)?;
-                    both_hold_one.wait();
-                    graph.lock(1, &a).map(|_| ())
-                });
-                (one.join().unwrap(), two.join().unwrap())
-            })
-        });
-        assert_eq!(results, (Err(Cancelled), Err(Cancelled)));
-        let stuck = stuck.expect("a deadlock");
-        assert_eq!(
-            stuck.lines(),
-            vec![
-                "t0 holds A and waits for B, which t1 holds",
-                "t1 holds B and waits for A, which t0 holds"
-            ]
-        );
-    }
-
-    #[test]
-    fn a_thread_waiting_for_a_lock_it_holds_is_a_cycle_of_one() {
-        let graph = WaitForGraph::new(["t0"], ["A"]);
-        let a = Lock::new(0, ());
-        let (result, stuck) = watched(&graph, || {
-            let _first = graph.lock(0, &a)?;
-            graph.lock(0, &a).map(|_| ())
-        });
-        assert_eq!(result, Err(Cancelled));
-        assert_eq!(
-            stuck.unwrap().lines(),
-            vec!["t0 holds A and waits for A, which t0 holds"]
-        );
-    }
-
-    #[test]
-    fn timed_waits_that_give_up_are_no_deadlock() {
-        let graph = WaitForGraph::new(["t0", "t1"], ["A", "B"]);
-        let (a, b) = (Lock::new(0, 0u32), Lock::new(1, 0u32));
-        let (done, stuck) = watched(&graph, || {
-            thread::scope(|s| {
-                for (me, first, second) in [(0, &a, &b), (1, &b, &a)] {
-                    let graph = &graph;
-                    s.spawn(move || {
-                        let mut done = 0;
-                        while done < 200 {
-                            let mut x = graph.lock(me, first).unwrap();
-                            if let Some(mut y) = graph
-                                .try_lock_for(me, second, Duration::from_micros(200))
-                                .unwrap()
-                            {
-                                *x += 1;
-                                *y += 1;
-                                done += 1;
-                                graph.made_progress(me);
-                            }
-                        }
-                    });
-                }
-            });
-            a.mutex.lock().to_owned() + b.mutex.lock().to_owned()
-        });
-        assert_eq!(stuck, None);
-        assert_eq!(done, 800);
-    }
-
-    #[test]
-    fn work_that_finishes_stops_the_watchdog_at_once() {
-        let graph = WaitForGraph::new(["t0"], ["A"]);
-        let started = Instant::now();
-        let (value, stuck) = watched(&graph, || 7);
-        assert_eq!((value, stuck), (7, None));
-        assert!(started.elapsed() < Duration::from_millis(500));
-    }
+    id: u64,
 }
