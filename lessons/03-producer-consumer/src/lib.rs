@@ -6,7 +6,7 @@
 //!
 //! 1. [`fan_out`]: one producer, several consumers: crossbeam's multi-consumer channel, std's
 //!    single-consumer one, and its receiver shared behind a lock. Every item exactly once.
-//! 2. [`throughput`]: items per second through each queue, next to a hand-made
+//! 2. [`throughput`]: items per second through each of the [`queues`], next to a hand-made
 //!    [`python_queue`] (a `Mutex<VecDeque>` with a `Condvar`).
 //! 3. [`shutdown`]: poison pills against closing the channel, when a sender is forgotten and
 //!    when consumers panic; hangs are detected by a [`watchdog`], explained and ended.
@@ -23,6 +23,7 @@ pub mod fan_out;
 pub mod faults;
 pub mod items;
 pub mod python_queue;
+pub mod queues;
 pub mod shutdown;
 pub mod throughput;
 pub mod watchdog;

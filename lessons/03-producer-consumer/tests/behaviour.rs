@@ -4,10 +4,11 @@
 use lesson_03_producer_consumer::async_tasks::{self, on_tokio, pipeline, with_threads};
 use lesson_03_producer_consumer::faults::{self, caught, counted, unchecked};
 use lesson_03_producer_consumer::items::expected_checksum;
-use lesson_03_producer_consumer::shutdown::{self, FIRST_MALFORMED, ITEMS, scenarios};
-use lesson_03_producer_consumer::throughput::{
-    Received, through_crossbeam, through_python_queue, through_std,
+use lesson_03_producer_consumer::queues::{
+    Received, through_crossbeam, through_python_queue, through_python_queue_notifying_always,
+    through_std,
 };
+use lesson_03_producer_consumer::shutdown::{self, FIRST_MALFORMED, ITEMS, scenarios};
 
 #[test]
 fn every_shutdown_scenario_does_what_it_is_there_to_show() {
@@ -96,9 +97,32 @@ fn a_panicking_consumer_loses_items_and_counting_shows_how_many() {
 #[test]
 fn every_queue_delivers_every_item_once() {
     for consumers in [1, 2, 4] {
-        for run in [through_crossbeam, through_std, through_python_queue] {
-            assert_eq!(run(10_000, consumers), Received::expected(10_000));
+        for run in [
+            through_crossbeam,
+            through_std,
+            through_python_queue,
+            through_python_queue_notifying_always,
+        ] {
+            assert_eq!(run(10_000, consumers).received, Received::expected(10_000));
         }
+    }
+}
+
+#[test]
+fn the_hand_made_queue_notifies_only_threads_that_sleep() {
+    // Not a timing judgement: each notify_one must wake a thread counted asleep, so there can be
+    // no more notifies than sleeps. The naive queue notifies on every put and every get.
+    for consumers in [1, 2, 4] {
+        let counted = through_python_queue(10_000, consumers).sleeps.unwrap();
+        assert!(
+            counted.notified <= counted.slept,
+            "{consumers} consumers: {counted:?}: a notify with nobody asleep"
+        );
+        let naive = through_python_queue_notifying_always(10_000, consumers)
+            .sleeps
+            .unwrap();
+        let puts_and_gets = 2 * (10_000 + consumers as u64);
+        assert_eq!(naive.notified, puts_and_gets, "{consumers} consumers");
     }
 }
 
