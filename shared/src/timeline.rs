@@ -47,10 +47,16 @@ impl Recorder {
 
     /// Records that `row` worked from `started` until now.
     pub fn span_since(&self, row: usize, started: Instant) {
+        self.span(row, started, Instant::now());
+    }
+
+    /// Records that `row` worked from `start` to `end`: for a worker that keeps its own spans and
+    /// hands them over when it is done, so that recording takes no lock while it works.
+    pub fn span(&self, row: usize, start: Instant, end: Instant) {
         let span = Span {
             row,
-            start: started - self.origin,
-            end: self.origin.elapsed(),
+            start: start.saturating_duration_since(self.origin),
+            end: end.saturating_duration_since(self.origin),
         };
         self.spans
             .lock()

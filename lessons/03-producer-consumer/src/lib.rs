@@ -27,3 +27,4 @@ pub mod queues;
 pub mod shutdown;
 pub mod throughput;
 pub mod watchdog;
+pub mod work_log;

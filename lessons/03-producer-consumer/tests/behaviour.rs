@@ -1,7 +1,7 @@
 //! What the lesson guarantees exactly: every item once, hangs detected and ended, losses counted,
 //! and the tasks producing the threads' result. No timing is judged here.
 
-use lesson_03_producer_consumer::async_tasks::{self, on_tokio, pipeline, with_threads};
+use lesson_03_producer_consumer::async_tasks::{self, Tasks, on_tokio, pipeline, with_threads};
 use lesson_03_producer_consumer::faults::{self, caught, counted, unchecked};
 use lesson_03_producer_consumer::items::expected_checksum;
 use lesson_03_producer_consumer::queues::{
@@ -130,13 +130,21 @@ fn the_hand_made_queue_notifies_only_threads_that_sleep() {
 fn tasks_give_the_threads_result_and_a_forgotten_sender_is_caught() {
     let items = async_tasks::ITEMS;
     let threads = with_threads(items, 2);
-    let tasks = on_tokio(pipeline(items, 3, false));
+    let tasks = on_tokio(pipeline(items, 3, Tasks::LockForRecv));
     assert!(threads.tally.exactly_once() && tasks.tally.exactly_once());
     assert_eq!(threads.checksum, expected_checksum(items));
     assert_eq!(tasks.checksum, threads.checksum);
     assert!(tasks.peak_backlog <= async_tasks::CAPACITY);
     assert_eq!(tasks.hang, None);
-    let forgotten = on_tokio(pipeline(items, 2, true));
+    assert_eq!(
+        tasks.most_in_io,
+        Some(3),
+        "with the lock held for recv() only, all 3 consumers should await I/O at once"
+    );
+    let held = on_tokio(pipeline(items, 3, Tasks::LockHeldThroughIo));
+    assert!(held.tally.exactly_once());
+    assert_eq!(held.most_in_io, Some(1), "the lock held through the I/O");
+    let forgotten = on_tokio(pipeline(items, 2, Tasks::SenderForgotten));
     assert!(
         forgotten.hang.is_some(),
         "the forgotten Sender must be detected"

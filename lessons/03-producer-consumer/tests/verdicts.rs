@@ -1,7 +1,7 @@
 //! The lesson's measured claims, asserted against this machine.
 //!
 //! Every test here takes one lock, so they run one at a time: the speedups need the cores, and the
-//! memory figures are the whole process's. Timings are interleaved, judged by their minimum, and
+//! memory figures are the whole process's. Timings are interleaved, judged by their median, and
 //! measured again (up to five times, after a pause) before a test fails, so that a noisy moment
 //! cannot fail the build while a real loss of the effect still does.
 
@@ -11,12 +11,12 @@ use std::time::Duration;
 use lesson_03_producer_consumer::backpressure::{self, PAYLOAD, run_pipeline};
 use lesson_03_producer_consumer::fan_out::{
     ITEMS, fan_out_guard_held_during_work, fan_out_std_shared_receiver, measure_fan_out,
-    most_at_once,
 };
 use lesson_03_producer_consumer::items::Tally;
 use lesson_03_producer_consumer::queues::{
     through_python_queue, through_python_queue_notifying_always,
 };
+use lesson_03_producer_consumer::work_log::most_at_once;
 use lesson_kit::machine::cores;
 use lesson_kit::measure::{Variant, interleaved, measure, median};
 use lesson_kit::speedup::Speedup;
@@ -35,9 +35,9 @@ fn fan_out_speedups() -> [Speedup; 3] {
             assert!(tally.exactly_once(), "{}: {}", r.name, tally.problems());
         }
     }
-    let baseline = measured.runs[0].min_wall();
+    let baseline = measured.runs[0].median_wall();
     let speedup =
-        |i: usize| Speedup::new(baseline, measured.runs[i].min_wall(), CONSUMERS, cores());
+        |i: usize| Speedup::new(baseline, measured.runs[i].median_wall(), CONSUMERS, cores());
     [speedup(1), speedup(2), speedup(3)]
 }
 
