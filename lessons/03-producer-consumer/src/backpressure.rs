@@ -251,17 +251,23 @@ pub fn backpressure(consumers: usize, reps: usize) -> Section {
 
     let mut capacities = Table::new(&[
         ("queue", "queue"),
+        ("median_s", "median"),
         ("min_s", "min"),
+        ("max_s", "max"),
         ("items_per_s", "items/s"),
         ("peak_backlog", "peak backlog"),
         ("producer_waits", "producer waited"),
     ]);
-    let rate = |r: &Runs<Flow>| (ITEMS / 4) as f64 / r.min_wall().as_secs_f64().max(1e-9);
+    // The producer and the consumers run at once: the median run, with the spread beside it.
+    let rate = |r: &Runs<Flow>| (ITEMS / 4) as f64 / r.median_wall().as_secs_f64().max(1e-9);
     for r in &capacity_runs {
         let last = r.results.last().copied();
+        let slowest = r.samples.iter().map(|s| s.wall).max().unwrap_or_default();
         capacities.row(vec![
             r.name.as_str().into(),
+            Measured::Time(r.median_wall()).into(),
             Measured::Time(r.min_wall()).into(),
+            Measured::Time(slowest).into(),
             Measured::Rate(rate(r)).into(),
             Measured::Count(last.map_or(0, |f| f.peak_backlog as u64)).into(),
             Measured::Count(last.map_or(0, |f| f.producer_waits)).into(),
@@ -269,7 +275,8 @@ pub fn backpressure(consumers: usize, reps: usize) -> Section {
     }
     section.table(
         &format!(
-            "Throughput by capacity ({} items, {reps} interleaved runs each; last run's backlog)",
+            "Throughput by capacity ({} items, {reps} interleaved runs each; items/s from the median; \
+             last run's backlog)",
             ITEMS / 4
         ),
         capacities,

@@ -32,22 +32,24 @@ pub struct Way {
     pub run: Run,
 }
 
-/// The ways to time: each queue with one consumer and with `consumers` of them.
+/// The ways to time: each queue with one consumer and with `consumers` of them; the naive
+/// hand-made queue, there to measure what its notifies cost, with one consumer only.
 pub fn ways(consumers: usize) -> Vec<Way> {
     let mut counts = vec![1, consumers.max(1)];
     counts.dedup();
-    let queues: [(&'static str, Run); 4] = [
-        ("crossbeam::unbounded", through_crossbeam),
-        ("std::mpsc::channel", through_std),
+    let queues: [(&'static str, Run, &[usize]); 4] = [
+        ("crossbeam::unbounded", through_crossbeam, &counts),
+        ("std::mpsc::channel", through_std, &counts),
         (
             "hand-made, notify always",
             through_python_queue_notifying_always,
+            &[1],
         ),
-        ("hand-made, notify sleepers", through_python_queue),
+        ("hand-made, notify sleepers", through_python_queue, &counts),
     ];
     let mut ways = Vec::new();
-    for (name, run) in queues {
-        for &consumers in &counts {
+    for (name, run, counts) in queues {
+        for &consumers in counts {
             ways.push(Way {
                 name,
                 consumers,
