@@ -83,11 +83,8 @@ where
 /// crossbeam's unbounded channel; each consumer holds a clone of the receiver.
 pub fn through_crossbeam(items: u64, consumers: usize) -> Delivery {
     let (tx, rx) = crossbeam_channel::unbounded();
-    let consume = |_| {
-        let rx = rx.clone();
-        move || rx.iter().fold(NOTHING, Received::item)
-    };
-    let (received, took) = started_together((0..consumers).map(consume).collect(), move || {
+    let consume = || rx.iter().fold(NOTHING, Received::item);
+    let (received, took) = started_together(vec![consume; consumers], move || {
         // `tx` is dropped when this closure ends: the channel closes, the consumers stop.
         (0..items).for_each(|item| tx.send(item).expect("the consumers are alive"))
     });
@@ -108,19 +105,16 @@ pub fn through_std(items: u64, consumers: usize) -> Delivery {
         started_together(vec![consume], produce)
     } else {
         let rx = Mutex::new(rx);
-        let consume = |_| {
-            let rx = &rx;
-            move || {
-                let mut received = NOTHING;
-                loop {
-                    let next = rx.lock().unwrap().recv(); // the lock is held for one recv()
-                    let Ok(item) = next else { break };
-                    received = received.item(item);
-                }
-                received
+        let consume = || {
+            let mut received = NOTHING;
+            loop {
+                let next = rx.lock().unwrap().recv(); // the lock is held for one recv()
+                let Ok(item) = next else { break };
+                received = received.item(item);
             }
+            received
         };
-        started_together((0..consumers).map(consume).collect(), produce)
+        started_together(vec![consume; consumers], produce)
     };
     Delivery {
         received,
@@ -132,17 +126,14 @@ pub fn through_std(items: u64, consumers: usize) -> Delivery {
 // ANCHOR: python_queue
 /// The hand-made queue, used as in Python: `None` is the poison pill, one per consumer.
 fn through_hand_made(queue: PythonQueue<Option<u64>>, items: u64, consumers: usize) -> Delivery {
-    let consume = |_| {
-        let queue = &queue;
-        move || {
-            let mut received = NOTHING;
-            while let Ok(Some(item)) = queue.get() {
-                received = received.item(item);
-            }
-            received
+    let consume = || {
+        let mut received = NOTHING;
+        while let Ok(Some(item)) = queue.get() {
+            received = received.item(item);
         }
+        received
     };
-    let (received, took) = started_together((0..consumers).map(consume).collect(), || {
+    let (received, took) = started_together(vec![consume; consumers], || {
         for item in (0..items).map(Some).chain((0..consumers).map(|_| None)) {
             queue.put(item).expect("never shut down");
         }
