@@ -230,7 +230,7 @@ fn verdicts(section: &mut Section, summaries: &[Summary], items: u64, consumers:
         "Notifying only when a thread sleeps moved {} the items per second of notifying always \
          (1 consumer), with {} notify_one calls instead of {}: std's futex Condvar makes a system \
          call for each, asleep or not. crossbeam then moved {} the items per second of the \
-         hand-made queue, whose consumer slept {} times: what is left is a lock per item against \
+         hand-made queue (sleeps of its consumer: {}): what is left is a lock per item against \
          crossbeam's lock-free list, and how a consumer waits when the queue runs empty.",
         Measured::Ratio(rate(sleepers, 1) / rate(always, 1)),
         Measured::Count(sleeps(sleepers).notified),
