@@ -187,6 +187,20 @@ mod tests {
     }
 
     #[test]
+    fn spans_kept_by_a_worker_keep_their_times() {
+        let recorder = Recorder::new();
+        let start = Instant::now() + Duration::from_millis(2);
+        recorder.span(1, start, start + Duration::from_millis(3));
+        let t = recorder.finish("t", "", vec!["a".into(), "b".into()]);
+        let span = t.spans[0];
+        assert_eq!(
+            (span.row, span.end - span.start),
+            (1, Duration::from_millis(3))
+        );
+        assert!(span.start >= Duration::from_millis(2));
+    }
+
+    #[test]
     fn busy_shares_split_partial_slices() {
         let t = timeline(&[(0, 5, 15)]);
         let shares = t.busy_shares(0, 10);
