@@ -138,12 +138,8 @@ pub fn measure_memory(items: u64, consumers: usize) -> (MemoryRun, Vec<MemoryRun
     for capacity in [Some(CAPACITY), None] {
         for n in [items / 4, items / 2, items] {
             let (flow, sample) = measure(|| run_pipeline(n, capacity, consumers));
-            let queue = match capacity {
-                Some(c) => format!("bounded({c})"),
-                None => "unbounded".to_string(),
-            };
             runs.push(MemoryRun {
-                queue,
+                queue: queue_name(capacity),
                 capacity,
                 items: n,
                 flow,
@@ -159,14 +155,17 @@ pub fn measure_capacities(items: u64, consumers: usize, reps: usize) -> Vec<Runs
     let variants = CAPACITIES
         .iter()
         .map(|&capacity| {
-            let name = match capacity {
-                Some(c) => format!("bounded({c})"),
-                None => "unbounded".to_string(),
-            };
-            Variant::new(name, move || run_pipeline(items, capacity, consumers))
+            Variant::new(queue_name(capacity), move || {
+                run_pipeline(items, capacity, consumers)
+            })
         })
         .collect();
     interleaved(reps, variants)
+}
+
+/// `bounded(16)`, `unbounded`.
+fn queue_name(capacity: Option<usize>) -> String {
+    capacity.map_or("unbounded".into(), |c| format!("bounded({c})"))
 }
 
 fn above(sample: &Sample, baseline: &Sample) -> u64 {
