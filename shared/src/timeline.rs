@@ -47,10 +47,16 @@ impl Recorder {
 
     /// Records that `row` worked from `started` until now.
     pub fn span_since(&self, row: usize, started: Instant) {
+        self.span(row, started, Instant::now());
+    }
+
+    /// Records that `row` worked from `start` to `end`: for a worker that keeps its own spans and
+    /// hands them over when it is done, so that recording takes no lock while it works.
+    pub fn span(&self, row: usize, start: Instant, end: Instant) {
         let span = Span {
             row,
-            start: started - self.origin,
-            end: self.origin.elapsed(),
+            start: start.saturating_duration_since(self.origin),
+            end: end.saturating_duration_since(self.origin),
         };
         self.spans
             .lock()
@@ -222,6 +228,20 @@ mod tests {
         let drawn = t.render_on_axis(false, "", 10, Duration::from_millis(200));
         assert!(drawn.contains("a |██▒··|"), "{drawn}");
         assert!(drawn.contains("b |··▒██|"), "{drawn}");
+    }
+
+    #[test]
+    fn spans_kept_by_a_worker_keep_their_times() {
+        let recorder = Recorder::new();
+        let start = Instant::now() + Duration::from_millis(2);
+        recorder.span(1, start, start + Duration::from_millis(3));
+        let t = recorder.finish("t", "", vec!["a".into(), "b".into()]);
+        let span = t.spans[0];
+        assert_eq!(
+            (span.row, span.end - span.start),
+            (1, Duration::from_millis(3))
+        );
+        assert!(span.start >= Duration::from_millis(2));
     }
 
     #[test]

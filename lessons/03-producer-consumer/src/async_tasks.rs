@@ -3,25 +3,27 @@
 //! asyncio's version of the pattern is `asyncio.Queue` with tasks. tokio's is
 //! `tokio::sync::mpsc`: a bounded channel whose `send().await` waits while it is full, and which
 //! closes when its last Sender is dropped, exactly like the threads' channels. Its receiver cannot
-//! be cloned (like std's), so several consumer tasks share it behind tokio's async Mutex. The
+//! be cloned (like std's), so several consumer tasks share it behind tokio's async Mutex, whose
+//! guard is made to be held across an `.await` (tokio 1.54's documentation): here across
+//! `recv().await`, and not across the work, the trap of experiment 1, which is measured too. The
 //! tasks must produce the same result as the threads: every item exactly once, the backlog within
 //! the capacity, and a clean end; and a forgotten Sender hangs them the same way, which
 //! `tokio::time::timeout` detects.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
-use std::time::Instant;
 
-use lesson_kit::table::Table;
-use lesson_kit::{Measured, Section, phrase};
 use tokio::sync::Mutex;
 use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
-use crate::items::{Tally, count_of, expected_checksum, mix};
+use crate::items::{Tally, mix};
 use crate::watchdog::QUIET;
+
+mod report;
+pub use report::async_counterpart;
 
 pub const ITEMS: u64 = 1_000;
 pub const CAPACITY: usize = 16;
@@ -33,41 +35,90 @@ pub struct Run {
     pub checksum: u64,
     pub peak_backlog: usize,
     pub producer_waits: u64,
+    /// The most consumer tasks awaiting their I/O at the same moment (threads: not counted).
+    pub most_in_io: Option<usize>,
     /// What the watchdog saw, if the consumers hung.
     pub hang: Option<String>,
 }
 
+/// How the consumer tasks are written, and whether a Sender is forgotten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tasks {
+    /// The lock is taken for one `recv().await`, released before the I/O.
+    LockForRecv,
+    /// The `while let` form: the guard lives through the loop body, I/O included.
+    LockHeldThroughIo,
+    /// As `LockForRecv`, with a clone of the Sender kept alive.
+    SenderForgotten,
+}
+
+/// What the consumer tasks share besides the receiver: progress, and who awaits I/O right now.
+#[derive(Default)]
+struct Counters {
+    consumed: AtomicU64,
+    in_io: AtomicUsize,
+    most_in_io: AtomicUsize,
+}
+
+impl Counters {
+    /// Stands for awaiting I/O with an item: the task yields, and the runtime runs the others.
+    async fn io(&self) {
+        let now = self.in_io.fetch_add(1, Ordering::Relaxed) + 1;
+        self.most_in_io.fetch_max(now, Ordering::Relaxed);
+        tokio::task::yield_now().await;
+        self.in_io.fetch_sub(1, Ordering::Relaxed);
+        self.consumed.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 // ANCHOR: consumer_task
-/// A consumer task: takes the shared receiver's lock for one `recv`, then works without it.
-async fn consumer(
-    rx: Arc<Mutex<mpsc::Receiver<u64>>>,
-    progress: Arc<AtomicU64>,
-) -> (Vec<u64>, u64) {
+/// A consumer task: holds the shared receiver's lock across one `recv().await` (tokio's Mutex is
+/// made for that), and releases it at the end of the `let`, before the I/O.
+async fn consumer(rx: Arc<Mutex<mpsc::Receiver<u64>>>, counters: Arc<Counters>) -> (Vec<u64>, u64) {
     let (mut taken, mut checksum) = (Vec::new(), 0u64);
     loop {
         let next = rx.lock().await.recv().await; // None once closed and empty
         let Some(item) = next else { break };
         checksum = checksum.wrapping_add(mix(item));
         taken.push(item);
-        progress.fetch_add(1, Ordering::Relaxed);
-        tokio::task::yield_now().await; // stands for awaiting I/O: lets the other tasks run
+        counters.io().await; // the lock is free: the other consumers receive meanwhile
     }
     (taken, checksum)
 }
 // ANCHOR_END: consumer_task
 
+// ANCHOR: consumer_holding_the_lock
+/// Experiment 1's trap in a task: the guard in the `while let` condition lives through the body,
+/// so the lock is held across the I/O too, and the other consumers wait for it.
+async fn consumer_holding_the_lock(
+    rx: Arc<Mutex<mpsc::Receiver<u64>>>,
+    counters: Arc<Counters>,
+) -> (Vec<u64>, u64) {
+    let (mut taken, mut checksum) = (Vec::new(), 0u64);
+    while let Some(item) = rx.lock().await.recv().await {
+        checksum = checksum.wrapping_add(mix(item));
+        taken.push(item);
+        counters.io().await; // still holding the lock
+    }
+    (taken, checksum)
+}
+// ANCHOR_END: consumer_holding_the_lock
+
 // ANCHOR: tokio_pipeline
-/// One producer, `consumers` consumer tasks, a bounded channel. With `forget_a_sender`, a clone
-/// of the Sender is kept alive, as in the threads' version of the mistake.
-pub async fn pipeline(items: u64, consumers: usize, forget_a_sender: bool) -> Run {
+/// One producer, `consumers` consumer tasks, a bounded channel. With `Tasks::SenderForgotten`, a
+/// clone of the Sender is kept alive, as in the threads' version of the mistake.
+pub async fn pipeline(items: u64, consumers: usize, how: Tasks) -> Run {
     let (tx, rx) = mpsc::channel(CAPACITY);
-    let rx = Arc::new(Mutex::new(rx));
-    let progress = Arc::new(AtomicU64::new(0));
+    let (rx, counters) = (Arc::new(Mutex::new(rx)), Arc::new(Counters::default()));
     let mut tasks = JoinSet::new();
     for _ in 0..consumers {
-        tasks.spawn(consumer(Arc::clone(&rx), Arc::clone(&progress)));
+        let (rx, counters) = (Arc::clone(&rx), Arc::clone(&counters));
+        match how {
+            Tasks::LockHeldThroughIo => tasks.spawn(consumer_holding_the_lock(rx, counters)),
+            _ => tasks.spawn(consumer(rx, counters)),
+        };
     }
-    let mut spare = forget_a_sender.then(|| tx.clone());
+    let mut spare = (how == Tasks::SenderForgotten).then(|| tx.clone());
     let (mut peak_backlog, mut producer_waits) = (0, 0);
     for item in 0..items {
         if let Err(TrySendError::Full(item)) = tx.try_send(item) {
@@ -82,8 +133,8 @@ pub async fn pipeline(items: u64, consumers: usize, forget_a_sender: bool) -> Ru
         match timeout(QUIET, tasks.join_next()).await {
             Ok(Some(result)) => results.push(result.expect("a consumer task panicked")),
             Ok(None) => break, // every consumer task has finished
-            Err(_elapsed) if progress.load(Ordering::Relaxed) != seen => {
-                seen = progress.load(Ordering::Relaxed); // slow, but moving: no hang
+            Err(_elapsed) if counters.consumed.load(Ordering::Relaxed) != seen => {
+                seen = counters.consumed.load(Ordering::Relaxed); // slow, but moving: no hang
             }
             Err(_elapsed) => {
                 hang = Some(format!(
@@ -102,6 +153,7 @@ pub async fn pipeline(items: u64, consumers: usize, forget_a_sender: bool) -> Ru
         checksum: checksums.into_iter().fold(0, u64::wrapping_add),
         peak_backlog,
         producer_waits,
+        most_in_io: Some(counters.most_in_io.load(Ordering::Relaxed)),
         hang,
     }
 }
@@ -136,102 +188,22 @@ pub fn with_threads(items: u64, consumers: usize) -> Run {
             checksum: checksums.into_iter().fold(0, u64::wrapping_add),
             peak_backlog,
             producer_waits,
+            most_in_io: None,
             hang: None,
         }
     })
 }
 
-/// Runs `future` on a single-threaded tokio runtime; dropping the runtime at the end cancels any
-/// task still left, so none can outlive this call.
-pub fn on_tokio<T>(future: impl Future<Output = T>) -> T {
+/// A single-threaded tokio runtime (tokio's `rt` feature) with timers. Dropping it cancels any
+/// task still left, so none can outlive it.
+pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .expect("a tokio runtime")
-        .block_on(future)
 }
 
-/// Shows tokio's tasks producing the threads' result, and the forgotten Sender hanging them too.
-pub fn async_counterpart(consumers: usize) -> Section {
-    let mut section = Section::new("async", "The async counterpart").about(&format!(
-        "The same pipeline as tasks: one producer, {} sharing a \
-         tokio::sync::mpsc receiver, a channel bounded at {CAPACITY}, {ITEMS} items, on a \
-         single-threaded tokio runtime. Beside it, threads with crossbeam's bounded channel. \
-         Then the tasks again, with a Sender forgotten.",
-        count_of(consumers, "consumer task")
-    ));
-    let started = Instant::now();
-    let threads = with_threads(ITEMS, consumers);
-    let threads_time = started.elapsed();
-    let started = Instant::now();
-    let tasks = on_tokio(pipeline(ITEMS, consumers, false));
-    let tasks_time = started.elapsed();
-    let forgotten = on_tokio(pipeline(ITEMS, consumers, true));
-
-    for (name, run) in [("threads", &threads), ("tasks", &tasks)] {
-        section.check(
-            run.tally.exactly_once() && run.checksum == expected_checksum(ITEMS),
-            phrase!(
-                "{}: each of the {} items consumed exactly once (checksum checked)",
-                name,
-                ITEMS
-            ),
-        );
-    }
-    section.check(
-        threads.checksum == tasks.checksum,
-        phrase!("threads and tasks agree on the result"),
-    );
-    section.check(
-        threads.peak_backlog <= CAPACITY && tasks.peak_backlog <= CAPACITY,
-        phrase!("both kept the backlog within the capacity of {}", CAPACITY),
-    );
-    match &forgotten.hang {
-        Some(hang) => section.check(
-            forgotten.tally.exactly_once(),
-            phrase!(
-                "tasks, a Sender forgotten: hang detected by tokio::time::timeout: {}; ended by \
-                 dropping it, and every task finished",
-                hang.as_str()
-            ),
-        ),
-        None => section.check(
-            false,
-            "tasks, a Sender forgotten: no hang where one was expected",
-        ),
-    }
-
-    let mut table = Table::new(&[
-        ("way", "way"),
-        ("consumers", "consumers"),
-        ("items_per_consumer", "items per consumer"),
-        ("peak_backlog", "peak backlog"),
-        ("producer_waits", "producer waited"),
-        ("time_s", "time"),
-    ]);
-    for (name, run, time) in [
-        ("threads, crossbeam::bounded", &threads, threads_time),
-        ("tasks, tokio::sync::mpsc", &tasks, tasks_time),
-    ] {
-        table.row(vec![
-            name.into(),
-            consumers.into(),
-            Measured::Varies(run.tally.distribution()).into(),
-            Measured::Count(run.peak_backlog as u64).into(),
-            Measured::Count(run.producer_waits).into(),
-            Measured::Time(time).into(),
-        ]);
-    }
-    section.table("Measured (one run each)", table);
-    section.verdict(
-        "The same pattern, the same result: a bounded channel for backpressure, and the channel \
-         closing when the last Sender is dropped to end the consumers. In a task, a full channel \
-         makes send().await wait without blocking the thread; the runtime runs the consumers \
-         meanwhile.",
-    );
-    section.verdict(
-        "asyncio's join() hangs on pills never marked done; the Rust tasks hang on a Sender never \
-         dropped. Both wait for something that never comes; a timeout turns the wait into a report.",
-    );
-    section
+/// Runs `future` on a runtime of its own, dropped at the end.
+pub fn on_tokio<T>(future: impl Future<Output = T>) -> T {
+    runtime().block_on(future)
 }

@@ -138,12 +138,8 @@ pub fn measure_memory(items: u64, consumers: usize) -> (MemoryRun, Vec<MemoryRun
     for capacity in [Some(CAPACITY), None] {
         for n in [items / 4, items / 2, items] {
             let (flow, sample) = measure(|| run_pipeline(n, capacity, consumers));
-            let queue = match capacity {
-                Some(c) => format!("bounded({c})"),
-                None => "unbounded".to_string(),
-            };
             runs.push(MemoryRun {
-                queue,
+                queue: queue_name(capacity),
                 capacity,
                 items: n,
                 flow,
@@ -159,14 +155,17 @@ pub fn measure_capacities(items: u64, consumers: usize, reps: usize) -> Vec<Runs
     let variants = CAPACITIES
         .iter()
         .map(|&capacity| {
-            let name = match capacity {
-                Some(c) => format!("bounded({c})"),
-                None => "unbounded".to_string(),
-            };
-            Variant::new(name, move || run_pipeline(items, capacity, consumers))
+            Variant::new(queue_name(capacity), move || {
+                run_pipeline(items, capacity, consumers)
+            })
         })
         .collect();
     interleaved(reps, variants)
+}
+
+/// `bounded(16)`, `unbounded`.
+fn queue_name(capacity: Option<usize>) -> String {
+    capacity.map_or("unbounded".into(), |c| format!("bounded({c})"))
 }
 
 fn above(sample: &Sample, baseline: &Sample) -> u64 {
@@ -251,17 +250,23 @@ pub fn backpressure(consumers: usize, reps: usize) -> Section {
 
     let mut capacities = Table::new(&[
         ("queue", "queue"),
+        ("median_s", "median"),
         ("min_s", "min"),
+        ("max_s", "max"),
         ("items_per_s", "items/s"),
         ("peak_backlog", "peak backlog"),
         ("producer_waits", "producer waited"),
     ]);
-    let rate = |r: &Runs<Flow>| (ITEMS / 4) as f64 / r.min_wall().as_secs_f64().max(1e-9);
+    // The producer and the consumers run at once: the median run, with the spread beside it.
+    let rate = |r: &Runs<Flow>| (ITEMS / 4) as f64 / r.median_wall().as_secs_f64().max(1e-9);
     for r in &capacity_runs {
         let last = r.results.last().copied();
+        let slowest = r.samples.iter().map(|s| s.wall).max().unwrap_or_default();
         capacities.row(vec![
             r.name.as_str().into(),
+            Measured::Time(r.median_wall()).into(),
             Measured::Time(r.min_wall()).into(),
+            Measured::Time(slowest).into(),
             Measured::Rate(rate(r)).into(),
             Measured::Count(last.map_or(0, |f| f.peak_backlog as u64)).into(),
             Measured::Count(last.map_or(0, |f| f.producer_waits)).into(),
@@ -269,7 +274,8 @@ pub fn backpressure(consumers: usize, reps: usize) -> Section {
     }
     section.table(
         &format!(
-            "Throughput by capacity ({} items, {reps} interleaved runs each; last run's backlog)",
+            "Throughput by capacity ({} items, {reps} interleaved runs each; items/s from the median; \
+             last run's backlog)",
             ITEMS / 4
         ),
         capacities,

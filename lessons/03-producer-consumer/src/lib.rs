@@ -5,9 +5,10 @@
 //! `task_done()`/`join()`. This lesson does the same in Rust, with channels, and measures it:
 //!
 //! 1. [`fan_out`]: one producer, several consumers: crossbeam's multi-consumer channel, std's
-//!    single-consumer one, and its receiver shared behind a lock. Every item exactly once.
-//! 2. [`throughput`]: items per second through each queue, next to a hand-made
-//!    [`python_queue`] (a `Mutex<VecDeque>` with a `Condvar`).
+//!    single-consumer one, and its receiver shared behind a lock. Every item exactly once; the
+//!    consumers' [`work_log`] draws the timeline.
+//! 2. [`throughput`]: items per second through each of the [`queues`], next to a hand-made
+//!    [`python_queue`] (a `Mutex<VecDeque>` with `Condvar`s), notifying always or only sleepers.
 //! 3. [`shutdown`]: poison pills against closing the channel, when a sender is forgotten and
 //!    when consumers panic; hangs are detected by a [`watchdog`], explained and ended.
 //! 4. [`faults`]: a consumer that panics, and how to make the items it loses visible.
@@ -23,6 +24,8 @@ pub mod fan_out;
 pub mod faults;
 pub mod items;
 pub mod python_queue;
+pub mod queues;
 pub mod shutdown;
 pub mod throughput;
 pub mod watchdog;
+pub mod work_log;

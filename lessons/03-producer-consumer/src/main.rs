@@ -63,7 +63,7 @@ fn main() -> ExitCode {
         report.add(backpressure::backpressure(workers, reps));
     }
     if common.wants(Experiment::Async) {
-        report.add(async_tasks::async_counterpart(workers));
+        report.add(async_tasks::async_counterpart(workers, reps));
     }
     report.conclude()
 }

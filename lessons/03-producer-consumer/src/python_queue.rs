@@ -6,6 +6,13 @@
 //! the Python shutdown patterns, `task_done()`/`join()` included, in Rust. A production program
 //! would use a channel (`crossbeam-channel`, or `std::sync::mpsc`), which also knows when all of
 //! its senders or all of its receivers are gone. This queue, like Python's, does not.
+//!
+//! It wakes a sleeping thread only when one sleeps. std's `Condvar` on Linux is a futex, and its
+//! `notify_one` makes a `futex` system call every time, whether or not a thread waits (Rust 1.95,
+//! `library/std/src/sys/sync/condvar/futex.rs`), while CPython's `Condition.notify()` returns at
+//! once when its list of waiters is empty (CPython 3.11, `Lib/threading.py`). So the queue counts
+//! its sleepers, as the condition variable of "Rust Atomics and Locks" (chapter 9) counts its
+//! waiters. [`PythonQueue::notifying_always`] builds the naive version, to measure the difference.
 
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -15,12 +22,24 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShutDown;
 
+/// How often threads went to sleep in the queue, and how often one was woken (a `notify_one`
+/// call, a system call with std's futex `Condvar`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sleeps {
+    pub slept: u64,
+    pub notified: u64,
+}
+
 #[derive(Debug)]
 struct State<T> {
     items: VecDeque<T>,
     /// Items put and not yet marked done with `task_done`, as Python counts them.
     unfinished: usize,
     shut_down: bool,
+    /// Threads asleep in `get()` and in `put()`: a notify with nobody asleep is wasted.
+    getters_asleep: usize,
+    putters_asleep: usize,
+    sleeps: Sleeps,
 }
 
 /// A FIFO queue for threads, with Python's `queue.Queue` methods.
@@ -32,21 +51,54 @@ pub struct PythonQueue<T> {
     not_empty: Condvar,
     not_full: Condvar,
     all_tasks_done: Condvar,
+    /// The naive version: notify on every put and get, asleep or not.
+    notify_always: bool,
 }
 
 impl<T> PythonQueue<T> {
-    /// `queue.Queue(maxsize)`: `0` for no limit.
+    /// `queue.Queue(maxsize)`: `0` for no limit. Notifies only when a thread is asleep.
     pub fn new(maxsize: usize) -> PythonQueue<T> {
         PythonQueue {
             state: Mutex::new(State {
                 items: VecDeque::new(),
                 unfinished: 0,
                 shut_down: false,
+                getters_asleep: 0,
+                putters_asleep: 0,
+                sleeps: Sleeps::default(),
             }),
             maxsize,
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_tasks_done: Condvar::new(),
+            notify_always: false,
+        }
+    }
+
+    /// The same queue notifying on every `put` and `get`, whether a thread sleeps or not.
+    pub fn notifying_always(maxsize: usize) -> PythonQueue<T> {
+        PythonQueue {
+            notify_always: true,
+            ..PythonQueue::new(maxsize)
+        }
+    }
+
+    /// How often threads slept in this queue and were notified, so far.
+    pub fn sleeps(&self) -> Sleeps {
+        self.lock().sleeps
+    }
+
+    /// Wakes one thread asleep on `condvar`, if `asleep` says one is, and stops counting it: like
+    /// CPython's `Condition.notify()`, which takes each waiter it wakes off its list, so that
+    /// the next put does not notify a thread that is already awake. The count is read under the
+    /// lock a sleeper holds until `wait` releases it, so no sleeper is missed. A thread woken
+    /// without a notify (a spurious wake-up) is counted twice until the next notify: one notify
+    /// too many, never one too few.
+    fn wake_one(&self, condvar: &Condvar, asleep: &mut usize, sleeps: &mut Sleeps) {
+        if *asleep > 0 || self.notify_always {
+            *asleep = asleep.saturating_sub(1);
+            sleeps.notified += 1;
+            condvar.notify_one();
         }
     }
 
@@ -63,6 +115,8 @@ impl<T> PythonQueue<T> {
     pub fn put(&self, item: T) -> Result<(), ShutDown> {
         let mut state = self.lock();
         while self.maxsize > 0 && state.items.len() >= self.maxsize && !state.shut_down {
+            state.putters_asleep += 1; // the notify that wakes this thread uncounts it
+            state.sleeps.slept += 1;
             state = self.not_full.wait(state).unwrap_or_else(|p| p.into_inner());
         }
         if state.shut_down {
@@ -70,7 +124,12 @@ impl<T> PythonQueue<T> {
         }
         state.items.push_back(item);
         state.unfinished += 1;
-        self.not_empty.notify_one();
+        let state = &mut *state;
+        self.wake_one(
+            &self.not_empty,
+            &mut state.getters_asleep,
+            &mut state.sleeps,
+        );
         Ok(())
     }
 
@@ -82,9 +141,12 @@ impl<T> PythonQueue<T> {
                 return Err(ShutDown);
             }
             if let Some(item) = state.items.pop_front() {
-                self.not_full.notify_one();
+                let state = &mut *state;
+                self.wake_one(&self.not_full, &mut state.putters_asleep, &mut state.sleeps);
                 return Ok(item);
             }
+            state.getters_asleep += 1; // the notify that wakes this thread uncounts it
+            state.sleeps.slept += 1;
             state = self
                 .not_empty
                 .wait(state)
@@ -129,6 +191,7 @@ impl<T> PythonQueue<T> {
         let dropped = state.items.len();
         state.items.clear();
         state.unfinished = 0;
+        (state.getters_asleep, state.putters_asleep) = (0, 0);
         self.not_empty.notify_all();
         self.not_full.notify_all();
         self.all_tasks_done.notify_all();
@@ -161,6 +224,41 @@ mod tests {
         assert_eq!(queue.get(), Ok(2));
         queue.task_done();
         assert_eq!(queue.join_timeout(Duration::from_millis(10)), Ok(()));
+    }
+
+    #[test]
+    fn nobody_asleep_means_no_notify() {
+        let queue = PythonQueue::new(0);
+        for item in 0..100 {
+            queue.put(item).unwrap();
+        }
+        while queue.get().unwrap() < 99 {}
+        assert_eq!(queue.sleeps(), Sleeps::default());
+        let naive = PythonQueue::notifying_always(0);
+        naive.put(1).unwrap();
+        naive.get().unwrap();
+        assert_eq!(naive.sleeps().notified, 2);
+    }
+
+    #[test]
+    fn a_sleeping_getter_is_woken_once() {
+        let queue = PythonQueue::new(0);
+        std::thread::scope(|s| {
+            let getter = s.spawn(|| queue.get());
+            while queue.sleeps().slept == 0 {
+                std::thread::yield_now();
+            }
+            queue.put(7).unwrap();
+            queue.put(8).unwrap(); // the getter is already woken: no second notify
+            assert_eq!(getter.join().unwrap(), Ok(7));
+        });
+        assert_eq!(
+            queue.sleeps(),
+            Sleeps {
+                slept: 1,
+                notified: 1
+            }
+        );
     }
 
     #[test]

@@ -1,145 +1,29 @@
 //! Experiment 2, throughput: how many small items per second a queue moves from one producer to
 //! its consumers.
 //!
-//! With no work per item, the queue itself is what is timed: crossbeam's channel, std's channel
+//! With no work per item, the [queues] themselves are timed: crossbeam's channel, std's channel
 //! (behind a lock for more than one consumer), and the hand-made baseline, a `VecDeque` under a
-//! `Mutex` with a `Condvar`, which is what Python's `queue.Queue` is.
+//! `Mutex` with `Condvar`s, which is what Python's `queue.Queue` is, in two versions: notifying
+//! on every put and get, and notifying only when a thread sleeps.
+//!
+//! The producer and the consumers contend for the queue, so the runs are summarised by their
+//! median with the spread (min to max): the minimum would flatter the run where, by luck, one
+//! side ran alone for a while.
 
-use std::sync::{Mutex, mpsc};
-use std::thread;
+use std::time::Duration;
 
-use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
+use lesson_kit::measure::{Variant, interleaved, median};
 use lesson_kit::table::Table;
 use lesson_kit::{Measured, Section, phrase};
 
-use crate::python_queue::PythonQueue;
-
-/// What the consumers received, added up: every run must receive every item once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Received {
-    pub count: u64,
-    pub sum: u64,
-}
-
-impl Received {
-    /// What `0..items` adds up to.
-    pub fn expected(items: u64) -> Received {
-        Received {
-            count: items,
-            sum: items * items.saturating_sub(1) / 2,
-        }
-    }
-
-    fn add(self, other: Received) -> Received {
-        Received {
-            count: self.count + other.count,
-            sum: self.sum.wrapping_add(other.sum),
-        }
-    }
-
-    fn item(self, item: u64) -> Received {
-        self.add(Received {
-            count: 1,
-            sum: item,
-        })
-    }
-}
-
-const NOTHING: Received = Received { count: 0, sum: 0 };
-
-/// crossbeam's unbounded channel; each consumer holds a clone of the receiver.
-pub fn through_crossbeam(items: u64, consumers: usize) -> Received {
-    let (tx, rx) = crossbeam_channel::unbounded();
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..consumers)
-            .map(|_| {
-                let rx = rx.clone();
-                s.spawn(move || rx.iter().fold(NOTHING, Received::item))
-            })
-            .collect();
-        for item in 0..items {
-            tx.send(item).expect("the consumers are alive");
-        }
-        drop(tx);
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap())
-            .fold(NOTHING, Received::add)
-    })
-}
-
-/// std's channel: its one receiver, or for several consumers the receiver behind a Mutex.
-pub fn through_std(items: u64, consumers: usize) -> Received {
-    let (tx, rx) = mpsc::channel();
-    if consumers == 1 {
-        return thread::scope(|s| {
-            let consumer = s.spawn(move || rx.iter().fold(NOTHING, Received::item));
-            for item in 0..items {
-                tx.send(item).expect("the consumer is alive");
-            }
-            drop(tx);
-            consumer.join().unwrap()
-        });
-    }
-    let rx = Mutex::new(rx);
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..consumers)
-            .map(|_| {
-                let rx = &rx;
-                s.spawn(move || {
-                    let mut received = NOTHING;
-                    loop {
-                        let next = rx.lock().unwrap().recv();
-                        let Ok(item) = next else { break };
-                        received = received.item(item);
-                    }
-                    received
-                })
-            })
-            .collect();
-        for item in 0..items {
-            tx.send(item).expect("the consumers are alive");
-        }
-        drop(tx);
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap())
-            .fold(NOTHING, Received::add)
-    })
-}
-
-// ANCHOR: python_queue
-/// The hand-made baseline, used as in Python: `None` is the poison pill, one per consumer.
-pub fn through_python_queue(items: u64, consumers: usize) -> Received {
-    let queue = PythonQueue::new(0);
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..consumers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut received = NOTHING;
-                    while let Ok(Some(item)) = queue.get() {
-                        received = received.item(item);
-                    }
-                    received
-                })
-            })
-            .collect();
-        for item in 0..items {
-            queue.put(Some(item)).expect("never shut down");
-        }
-        for _ in 0..consumers {
-            queue.put(None).expect("never shut down");
-        }
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap())
-            .fold(NOTHING, Received::add)
-    })
-}
-// ANCHOR_END: python_queue
+use crate::python_queue::Sleeps;
+use crate::queues::{
+    Delivery, Received, through_crossbeam, through_python_queue,
+    through_python_queue_notifying_always, through_std,
+};
 
 /// Moves `items` through a queue to `consumers` consumers.
-pub type Run = fn(u64, usize) -> Received;
+pub type Run = fn(u64, usize) -> Delivery;
 
 /// A queue and a number of consumers, timed.
 pub struct Way {
@@ -148,18 +32,24 @@ pub struct Way {
     pub run: Run,
 }
 
-/// The ways to time: each queue with one consumer and with `consumers` of them.
+/// The ways to time: each queue with one consumer and with `consumers` of them; the naive
+/// hand-made queue, there to measure what its notifies cost, with one consumer only.
 pub fn ways(consumers: usize) -> Vec<Way> {
     let mut counts = vec![1, consumers.max(1)];
     counts.dedup();
-    let queues: [(&'static str, Run); 3] = [
-        ("crossbeam::unbounded", through_crossbeam),
-        ("std::mpsc::channel", through_std),
-        ("Mutex<VecDeque> + Condvar", through_python_queue),
+    let queues: [(&'static str, Run, &[usize]); 4] = [
+        ("crossbeam::unbounded", through_crossbeam, &counts),
+        ("std::mpsc::channel", through_std, &counts),
+        (
+            "hand-made, notify always",
+            through_python_queue_notifying_always,
+            &[1],
+        ),
+        ("hand-made, notify sleepers", through_python_queue, &counts),
     ];
     let mut ways = Vec::new();
-    for (name, run) in queues {
-        for &consumers in &counts {
+    for (name, run, counts) in queues {
+        for &consumers in counts {
             ways.push(Way {
                 name,
                 consumers,
@@ -170,96 +60,194 @@ pub fn ways(consumers: usize) -> Vec<Way> {
     ways
 }
 
-/// Every way, interleaved, `reps` times each.
-pub fn measure_throughput(
-    items: u64,
-    consumers: usize,
-    reps: usize,
-) -> (Vec<Way>, Vec<Runs<Received>>) {
+/// Every run of one way, summarised: the median time with the spread, and the median counts.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub name: String,
+    pub consumers: usize,
+    pub median: Duration,
+    pub min: Duration,
+    pub max: Duration,
+    /// Every run delivered every item once.
+    pub all_received: bool,
+    pub sleeps: Option<Sleeps>,
+}
+
+impl Summary {
+    fn of(way: &Way, deliveries: &[Delivery], items: u64) -> Summary {
+        let took: Vec<Duration> = deliveries.iter().map(|d| d.took).collect();
+        let median_of = |count: fn(&Sleeps) -> u64| {
+            let mut counts: Vec<u64> = deliveries
+                .iter()
+                .flat_map(|d| d.sleeps.as_ref().map(count))
+                .collect();
+            counts.sort_unstable();
+            counts.get(counts.len().saturating_sub(1) / 2).copied()
+        };
+        let sleeps = median_of(|s| s.slept)
+            .zip(median_of(|s| s.notified))
+            .map(|(slept, notified)| Sleeps { slept, notified });
+        Summary {
+            name: way.name.to_string(),
+            consumers: way.consumers,
+            median: median(took.clone()),
+            min: took.iter().copied().min().unwrap_or_default(),
+            max: took.iter().copied().max().unwrap_or_default(),
+            all_received: deliveries
+                .iter()
+                .all(|d| d.received == Received::expected(items)),
+            sleeps,
+        }
+    }
+
+    /// Items per second of the median run.
+    pub fn rate(&self, items: u64) -> f64 {
+        items as f64 / self.median.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Every way, `reps` times each, interleaved (A B C, A B C, ...) so that a slow moment of the
+/// machine hits all of them alike.
+pub fn measure_throughput(items: u64, consumers: usize, reps: usize) -> Vec<Summary> {
     let ways = ways(consumers);
     let variants = ways
         .iter()
-        .map(|w| {
-            let (run, n) = (w.run, w.consumers);
-            Variant::new(format!("{}, {n}", w.name), move || run(items, n))
-        })
+        .map(|w| Variant::new(w.name, move || (w.run)(items, w.consumers)))
         .collect();
     let runs = interleaved(reps, variants);
-    (ways, runs)
+    ways.iter()
+        .zip(&runs)
+        .map(|(way, r)| Summary::of(way, &r.results, items))
+        .collect()
+}
+
+/// The row of `summaries` for `name` with `consumers` consumers.
+fn find<'a>(summaries: &'a [Summary], name: &str, consumers: usize) -> Option<&'a Summary> {
+    summaries
+        .iter()
+        .find(|s| s.name == name && s.consumers == consumers)
 }
 
 /// Times small items through each queue with one consumer and with several.
 pub fn throughput(items: u64, consumers: usize, reps: usize) -> Section {
     let mut section = Section::new("throughput", "Channel throughput").about(&format!(
-        "{items} small items (u64) from one producer to {}, with no \
-         work per item, so the queue itself is what is timed: crossbeam's channel, std's channel \
-         (its receiver behind a Mutex for more than one consumer), and a Mutex<VecDeque> with a \
-         Condvar, built by hand as Python's queue.Queue is.",
+        "{items} small items (u64) from one producer to {}, with no work per item, so the queue \
+         itself is what is timed: crossbeam's channel, std's channel (its receiver behind a Mutex \
+         for more than one consumer), and a Mutex<VecDeque> with Condvars, built by hand as \
+         Python's queue.Queue is, notifying on every put and get, then only when a thread sleeps. \
+         The threads start together on a Barrier; only the items are timed.",
         if consumers > 1 {
             format!("1 and to {consumers} consumers")
         } else {
             "1 consumer".to_string()
         }
     ));
-    let (ways, runs) = measure_throughput(items, consumers, reps);
-    let expected = Received::expected(items);
-    let agreed = agreed_result(&runs);
+    let summaries = measure_throughput(items, consumers, reps);
     section.check(
-        agreed == Ok(expected),
+        summaries.iter().all(|s| s.all_received),
         phrase!(
             "every queue, every run: all {} items received once (count and sum checked)",
             items
         ),
     );
-    if let Err(disagreement) = &agreed {
-        section.result(phrase!(
-            "disagreement: {}",
-            Measured::Varies(disagreement.clone())
-        ));
-    }
-    let rate = |r: &Runs<Received>| items as f64 / r.min_wall().as_secs_f64().max(1e-9);
-    let reference = rate(&runs[0]);
+    section.table(
+        &format!("Measured ({reps} interleaved runs each; items/s from the median)"),
+        rates_table(&summaries, items),
+    );
+    section.table(
+        "The hand-made queues (median of the runs)",
+        sleeps_table(&summaries),
+    );
+    verdicts(&mut section, &summaries, items, consumers);
+    section
+}
+
+fn rates_table(summaries: &[Summary], items: u64) -> Table {
+    let reference = summaries[0].rate(items);
     let mut table = Table::new(&[
         ("queue", "queue"),
         ("consumers", "consumers"),
-        ("min_s", "min"),
         ("median_s", "median"),
+        ("min_s", "min"),
+        ("max_s", "max"),
         ("items_per_s", "items/s"),
         ("vs_crossbeam_1", "vs crossbeam, 1"),
     ]);
-    for (way, r) in ways.iter().zip(&runs) {
+    for s in summaries {
         table.row(vec![
-            way.name.into(),
-            way.consumers.into(),
-            Measured::Time(r.min_wall()).into(),
-            Measured::Time(r.median_wall()).into(),
-            Measured::Rate(rate(r)).into(),
-            Measured::Ratio(rate(r) / reference).into(),
+            s.name.as_str().into(),
+            s.consumers.into(),
+            Measured::Time(s.median).into(),
+            Measured::Time(s.min).into(),
+            Measured::Time(s.max).into(),
+            Measured::Rate(s.rate(items)).into(),
+            Measured::Ratio(s.rate(items) / reference).into(),
         ]);
     }
-    section.table(
-        &format!("Measured ({reps} interleaved runs each; items/s from the minimum time)"),
-        table,
-    );
-    let mut by_rate: Vec<usize> = (0..runs.len()).collect();
-    by_rate.sort_by(|&a, &b| rate(&runs[b]).total_cmp(&rate(&runs[a])));
+    table
+}
+
+fn sleeps_table(summaries: &[Summary]) -> Table {
+    let mut table = Table::new(&[
+        ("queue", "queue"),
+        ("consumers", "consumers"),
+        ("notified", "notify_one calls"),
+        ("slept", "threads put to sleep"),
+    ]);
+    for s in summaries {
+        if let Some(sleeps) = s.sleeps {
+            table.row(vec![
+                s.name.as_str().into(),
+                s.consumers.into(),
+                Measured::Count(sleeps.notified).into(),
+                Measured::Count(sleeps.slept).into(),
+            ]);
+        }
+    }
+    table
+}
+
+fn verdicts(section: &mut Section, summaries: &[Summary], items: u64, consumers: usize) {
+    let rate = |name: &str, n: usize| find(summaries, name, n).map_or(0.0, |s| s.rate(items));
+    let mut by_rate: Vec<&Summary> = summaries.iter().collect();
+    by_rate.sort_by(|a, b| b.rate(items).total_cmp(&a.rate(items)));
     let (best, worst) = (by_rate[0], by_rate[by_rate.len() - 1]);
+    let label = |s: &Summary| format!("{}, {}", s.name, s.consumers);
     section.verdict(phrase!(
-        "Fastest: {} ({}). Slowest: {} ({}).",
-        Measured::Varies(runs[best].name.clone()),
-        Measured::Rate(rate(&runs[best])),
-        Measured::Varies(runs[worst].name.clone()),
-        Measured::Rate(rate(&runs[worst]))
+        "Fastest by the median: {} ({}). Slowest: {} ({}).",
+        Measured::Varies(label(best)),
+        Measured::Rate(best.rate(items)),
+        Measured::Varies(label(worst)),
+        Measured::Rate(worst.rate(items))
     ));
-    if ways.len() == 6 {
+    let (always, sleepers) = ("hand-made, notify always", "hand-made, notify sleepers");
+    let sleeps = |name: &str| {
+        find(summaries, name, 1)
+            .and_then(|s| s.sleeps)
+            .unwrap_or_default()
+    };
+    section.verdict(phrase!(
+        "Notifying only when a thread sleeps moved {} the items per second of notifying always \
+         (1 consumer), with {} notify_one calls instead of {}: std's futex Condvar makes a system \
+         call for each, asleep or not. crossbeam then moved {} the items per second of the \
+         hand-made queue (sleeps of its consumer: {}): what is left is a lock per item against \
+         crossbeam's lock-free list, and how a consumer waits when the queue runs empty.",
+        Measured::Ratio(rate(sleepers, 1) / rate(always, 1)),
+        Measured::Count(sleeps(sleepers).notified),
+        Measured::Count(sleeps(always).notified),
+        Measured::Ratio(rate("crossbeam::unbounded", 1) / rate(sleepers, 1)),
+        Measured::Count(sleeps(sleepers).slept)
+    ));
+    if consumers > 1 {
+        let second = |name: &str| Measured::Ratio(rate(name, consumers) / rate(name, 1));
         section.verdict(phrase!(
-            "A second consumer moved {} (crossbeam), {} (std, behind a Mutex) and {} (hand-made) \
-             the items per second of one. With no work per item there is no work to share: a \
-             second consumer only changes how hard the queue is fought over.",
-            Measured::Ratio(rate(&runs[1]) / rate(&runs[0])),
-            Measured::Ratio(rate(&runs[3]) / rate(&runs[2])),
-            Measured::Ratio(rate(&runs[5]) / rate(&runs[4]))
+            "{} consumers moved {} (crossbeam), {} (std, behind a Mutex) and {} (hand-made, \
+             notify sleepers) the items per second of one. With no work per item there is no \
+             work to share: more consumers only change how hard the queue is fought over.",
+            consumers,
+            second("crossbeam::unbounded"),
+            second("std::mpsc::channel"),
+            second(sleepers)
         ));
     }
-    section
 }

@@ -1,13 +1,14 @@
 //! What the lesson guarantees exactly: every item once, hangs detected and ended, losses counted,
 //! and the tasks producing the threads' result. No timing is judged here.
 
-use lesson_03_producer_consumer::async_tasks::{self, on_tokio, pipeline, with_threads};
+use lesson_03_producer_consumer::async_tasks::{self, Tasks, on_tokio, pipeline, with_threads};
 use lesson_03_producer_consumer::faults::{self, caught, counted, unchecked};
 use lesson_03_producer_consumer::items::expected_checksum;
-use lesson_03_producer_consumer::shutdown::{self, FIRST_MALFORMED, ITEMS, scenarios};
-use lesson_03_producer_consumer::throughput::{
-    Received, through_crossbeam, through_python_queue, through_std,
+use lesson_03_producer_consumer::queues::{
+    Received, through_crossbeam, through_python_queue, through_python_queue_notifying_always,
+    through_std,
 };
+use lesson_03_producer_consumer::shutdown::{self, FIRST_MALFORMED, ITEMS, scenarios};
 
 #[test]
 fn every_shutdown_scenario_does_what_it_is_there_to_show() {
@@ -96,9 +97,32 @@ fn a_panicking_consumer_loses_items_and_counting_shows_how_many() {
 #[test]
 fn every_queue_delivers_every_item_once() {
     for consumers in [1, 2, 4] {
-        for run in [through_crossbeam, through_std, through_python_queue] {
-            assert_eq!(run(10_000, consumers), Received::expected(10_000));
+        for run in [
+            through_crossbeam,
+            through_std,
+            through_python_queue,
+            through_python_queue_notifying_always,
+        ] {
+            assert_eq!(run(10_000, consumers).received, Received::expected(10_000));
         }
+    }
+}
+
+#[test]
+fn the_hand_made_queue_notifies_only_threads_that_sleep() {
+    // Not a timing judgement: each notify_one must wake a thread counted asleep, so there can be
+    // no more notifies than sleeps. The naive queue notifies on every put and every get.
+    for consumers in [1, 2, 4] {
+        let counted = through_python_queue(10_000, consumers).sleeps.unwrap();
+        assert!(
+            counted.notified <= counted.slept,
+            "{consumers} consumers: {counted:?}: a notify with nobody asleep"
+        );
+        let naive = through_python_queue_notifying_always(10_000, consumers)
+            .sleeps
+            .unwrap();
+        let puts_and_gets = 2 * (10_000 + consumers as u64);
+        assert_eq!(naive.notified, puts_and_gets, "{consumers} consumers");
     }
 }
 
@@ -106,13 +130,21 @@ fn every_queue_delivers_every_item_once() {
 fn tasks_give_the_threads_result_and_a_forgotten_sender_is_caught() {
     let items = async_tasks::ITEMS;
     let threads = with_threads(items, 2);
-    let tasks = on_tokio(pipeline(items, 3, false));
+    let tasks = on_tokio(pipeline(items, 3, Tasks::LockForRecv));
     assert!(threads.tally.exactly_once() && tasks.tally.exactly_once());
     assert_eq!(threads.checksum, expected_checksum(items));
     assert_eq!(tasks.checksum, threads.checksum);
     assert!(tasks.peak_backlog <= async_tasks::CAPACITY);
     assert_eq!(tasks.hang, None);
-    let forgotten = on_tokio(pipeline(items, 2, true));
+    assert_eq!(
+        tasks.most_in_io,
+        Some(3),
+        "with the lock held for recv() only, all 3 consumers should await I/O at once"
+    );
+    let held = on_tokio(pipeline(items, 3, Tasks::LockHeldThroughIo));
+    assert!(held.tally.exactly_once());
+    assert_eq!(held.most_in_io, Some(1), "the lock held through the I/O");
+    let forgotten = on_tokio(pipeline(items, 2, Tasks::SenderForgotten));
     assert!(
         forgotten.hang.is_some(),
         "the forgotten Sender must be detected"

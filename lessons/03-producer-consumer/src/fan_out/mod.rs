@@ -6,137 +6,26 @@
 //! cloned, so several consumers must share it behind a lock, and that lock becomes part of the
 //! queue, with a trap in how long the guard lives.
 
-use std::sync::{Mutex, mpsc};
-use std::thread;
 use std::time::Duration;
 
-use lesson_kit::measure::{Variant, interleaved};
+use lesson_kit::measure::{Runs, Variant, interleaved};
 use lesson_kit::speedup::Speedup;
 use lesson_kit::table::Table;
 use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Measured, Section, phrase};
 
-use crate::items::{Tally, count_of, work};
+use crate::items::{Tally, count_of};
+use crate::work_log::most_at_once;
+
+mod ways;
+pub use ways::{
+    fan_out_crossbeam, fan_out_guard_held_during_work, fan_out_std_one_consumer,
+    fan_out_std_shared_receiver,
+};
 
 /// Items per run, and the work each one costs: enough to see consumers share the work.
 pub const ITEMS: u64 = 1_000;
 pub const COST: Duration = Duration::from_micros(20);
-
-// ANCHOR: crossbeam
-/// Every consumer holds a clone of the receiver; the channel gives each item to exactly one.
-pub fn fan_out_crossbeam(items: u64, consumers: usize, timeline: &Recorder) -> Vec<Vec<u64>> {
-    let (tx, rx) = crossbeam_channel::unbounded();
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..consumers)
-            .map(|c| {
-                let rx = rx.clone();
-                s.spawn(move || {
-                    let mut taken = Vec::new();
-                    // The loop ends when every Sender is gone and the queue is empty.
-                    for item in rx {
-                        timeline.record(c, || work(item, COST));
-                        taken.push(item);
-                    }
-                    taken
-                })
-            })
-            .collect();
-        for item in 0..items {
-            tx.send(item).expect("the consumers are alive");
-        }
-        drop(tx); // closes the channel: this is what ends the consumers' loops
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
-}
-// ANCHOR_END: crossbeam
-
-/// std's channel with the one consumer it is made for.
-pub fn fan_out_std_one_consumer(items: u64, timeline: &Recorder) -> Vec<Vec<u64>> {
-    let (tx, rx) = mpsc::channel();
-    thread::scope(|s| {
-        let consumer = s.spawn(move || {
-            let mut taken = Vec::new();
-            for item in rx {
-                timeline.record(0, || work(item, COST));
-                taken.push(item);
-            }
-            taken
-        });
-        for item in 0..items {
-            tx.send(item).expect("the consumer is alive");
-        }
-        drop(tx);
-        vec![consumer.join().unwrap()]
-    })
-}
-
-// ANCHOR: shared_receiver
-/// std's receiver cannot be cloned, so the consumers share it behind a Mutex. The guard is a
-/// temporary of the `let` statement: it is released before the work starts.
-pub fn fan_out_std_shared_receiver(
-    items: u64,
-    consumers: usize,
-    timeline: &Recorder,
-) -> Vec<Vec<u64>> {
-    let (tx, rx) = mpsc::channel();
-    let rx = Mutex::new(rx);
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..consumers)
-            .map(|c| {
-                let rx = &rx;
-                s.spawn(move || {
-                    let mut taken = Vec::new();
-                    loop {
-                        let next = rx.lock().unwrap().recv(); // lock, take one, unlock
-                        let Ok(item) = next else { break };
-                        timeline.record(c, || work(item, COST));
-                        taken.push(item);
-                    }
-                    taken
-                })
-            })
-            .collect();
-        for item in 0..items {
-            tx.send(item).expect("the consumers are alive");
-        }
-        drop(tx);
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
-}
-// ANCHOR_END: shared_receiver
-
-// ANCHOR: guard_held
-/// The same consumers written with `while let`: the guard in the condition lives until the end of
-/// the loop body, so each consumer holds the lock while it works, and the others wait for it.
-pub fn fan_out_guard_held_during_work(
-    items: u64,
-    consumers: usize,
-    timeline: &Recorder,
-) -> Vec<Vec<u64>> {
-    let (tx, rx) = mpsc::channel();
-    let rx = Mutex::new(rx);
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..consumers)
-            .map(|c| {
-                let rx = &rx;
-                s.spawn(move || {
-                    let mut taken = Vec::new();
-                    while let Ok(item) = rx.lock().unwrap().recv() {
-                        timeline.record(c, || work(item, COST)); // still holding the lock
-                        taken.push(item);
-                    }
-                    taken
-                })
-            })
-            .collect();
-        for item in 0..items {
-            tx.send(item).expect("the consumers are alive");
-        }
-        drop(tx);
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
-}
-// ANCHOR_END: guard_held
 
 /// What one run of a way gave: the items each consumer took, and the most consumers that were
 /// working at the same moment (from the timeline).
@@ -144,23 +33,6 @@ pub fn fan_out_guard_held_during_work(
 pub struct Consumed {
     pub taken: Vec<Vec<u64>>,
     pub most_at_once: usize,
-}
-
-/// The most spans of `timeline` open at the same moment: how many consumers worked at once.
-pub fn most_at_once(timeline: &Timeline) -> usize {
-    let mut events: Vec<(Duration, i32)> = Vec::new();
-    for span in &timeline.spans {
-        events.push((span.start, 1));
-        events.push((span.end, -1));
-    }
-    // At equal times an end comes first: back-to-back spans do not overlap.
-    events.sort();
-    let (mut open, mut most) = (0i32, 0i32);
-    for (_, change) in events {
-        open += change;
-        most = most.max(open);
-    }
-    most as usize
 }
 
 /// A way to fan out: its name, its consumers, the function, and the figure it keeps, if any.
@@ -174,7 +46,7 @@ struct Way {
 
 /// The four ways, run interleaved: what each consumer took in every run, and two timelines.
 pub struct FanOutRuns {
-    pub runs: Vec<lesson_kit::measure::Runs<Consumed>>,
+    pub runs: Vec<Runs<Consumed>>,
     pub consumers: Vec<usize>,
     pub crossbeam_timeline: Timeline,
     pub guard_held_timeline: Timeline,
@@ -196,7 +68,7 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
             run: fan_out_crossbeam,
             figure: Some((
                 "crossbeam-timeline",
-                "crossbeam: each row a consumer, each mark an item's work",
+                "crossbeam: each row a consumer, shaded while it works on items",
             )),
         },
         Way {
@@ -247,6 +119,15 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
     }
 }
 
+/// The slowest run: with the minimum and the median, the spread of the runs.
+fn max_wall<T>(runs: &Runs<T>) -> Duration {
+    runs.samples
+        .iter()
+        .map(|s| s.wall)
+        .max()
+        .unwrap_or_default()
+}
+
 /// Shows that one producer can feed several consumers with every item consumed exactly once, how
 /// the work is shared out, and why a receiver shared behind a lock is worse than an MPMC channel.
 pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
@@ -259,14 +140,15 @@ pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
         lesson_kit::value::format_duration(COST)
     ));
     let measured = measure_fan_out(consumers, reps);
-    let baseline = measured.runs[0].min_wall();
+    let baseline = measured.runs[0].median_wall();
     let mut table = Table::new(&[
         ("variant", "variant"),
         ("consumers", "consumers"),
         ("items_per_consumer", "items per consumer (last run)"),
         ("most_at_once", "most working at once"),
-        ("min_s", "min"),
         ("median_s", "median"),
+        ("min_s", "min"),
+        ("max_s", "max"),
         ("speedup", "speedup"),
         ("of_ideal", "of ideal"),
     ]);
@@ -292,15 +174,16 @@ pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
                 phrase!("{}: {}", r.name.as_str(), Measured::Varies(bad.problems())),
             ),
         }
-        let speedup = Speedup::new(baseline, r.min_wall(), n, cores);
+        let speedup = Speedup::new(baseline, r.median_wall(), n, cores);
         let last = tallies.last().map(Tally::distribution).unwrap_or_default();
         table.row(vec![
             r.name.as_str().into(),
             n.into(),
             Measured::Varies(last).into(),
             Measured::Count(most_at_once as u64).into(),
-            Measured::Time(r.min_wall()).into(),
             Measured::Time(r.median_wall()).into(),
+            Measured::Time(r.min_wall()).into(),
+            Measured::Time(max_wall(r)).into(),
             Measured::Ratio(speedup.ratio).into(),
             Measured::Share(speedup.efficiency()).into(),
         ]);
@@ -326,7 +209,9 @@ pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
         );
     }
     section.table(
-        &format!("Measured ({reps} interleaved runs each; speedup over one consumer, from the minimum times)"),
+        &format!(
+            "Measured ({reps} interleaved runs each; speedup over one consumer, from the medians)"
+        ),
         table,
     );
     section.verdict(
