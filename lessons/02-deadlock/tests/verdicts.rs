@@ -151,6 +151,8 @@ fn timeline_of(spans: &[(usize, u64, u64)]) -> Timeline {
             })
             .collect(),
         total: ms(10),
+        caption: None,
+        stripe: None,
     }
 }
 
