@@ -194,18 +194,22 @@ impl Judge {
                 ));
             }
         }
-        Err(Judged::Wrong(match (seen, peak) {
-            (0, _) => format!(
+        // The judge samples /proc about every millisecond, less often on a busy machine: a
+        // thread that ends quickly can be missed, so seeing fewer than asked is not held against
+        // the answer; none, or never two at once, is.
+        match (seen, peak) {
+            (0, _) => Err(Judged::Wrong(format!(
                 "asked for {threads} threads, the answer started none: it counted on the calling thread"
-            ),
-            (seen, _) if seen < threads => {
-                format!("asked for {threads} threads, the answer started only {seen}")
-            }
-            _ => format!(
+            ))),
+            (_, 0 | 1) => Err(Judged::Wrong(format!(
                 "the answer started {seen} threads but never more than 1 ran at once: are they \
                  all started before any is joined?"
-            ),
-        }))
+            ))),
+            _ => Ok(format!(
+                "asked for {threads} threads, the check saw {seen} (a short one can be missed), \
+                 up to {peak} at once"
+            )),
+        }
     }
 
     /// One thread against two, back to back, timed by the judge, each pair judged against the
