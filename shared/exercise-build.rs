@@ -1,8 +1,10 @@
 //! The build script of every exercise crate (`build = "../../../shared/exercise-build.rs"`).
 //!
-//! A teacher checks a student's copy of `src/exercise.rs` by naming it in EXERCISE_SUBMISSION
-//! (`check-exercise` does this); the build then compiles that file in place of the starter, and
-//! the crate's `lib.rs` picks it up under `cfg(submission)`.
+//! A teacher checks a student's file by naming it in EXERCISE_SUBMISSION (`check-exercise` does
+//! this, with a copy whose path names its content, so a rebuild follows the content and never a
+//! file's date). The build then compiles that file in place of the starter under
+//! `cfg(submission)`: contained exercises include it from EXERCISE_SUBMISSION_FILE, so compiler
+//! errors name the student's file; older ones from `OUT_DIR/submission.rs`.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(submission)");
@@ -16,9 +18,15 @@ fn main() {
     // The file is `include!`d into a module, where inner doc comments are not allowed.
     let source: String = source
         .lines()
-        .map(|line| line.replacen("//!", "//", 1) + "\n")
+        .map(|line| line.replacen("//!", "// ", 1) + "\n")
         .collect();
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(out.join("submission.rs"), source).expect("OUT_DIR is writable");
+    std::fs::write(out.join("submission.rs"), &source).expect("OUT_DIR is writable");
+    let name = std::path::Path::new(&path)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    println!("cargo::rustc-env=EXERCISE_SUBMISSION_FILE={path}");
+    println!("cargo::rustc-env=EXERCISE_SUBMISSION_NAME={name}");
     println!("cargo::rustc-cfg=submission");
 }

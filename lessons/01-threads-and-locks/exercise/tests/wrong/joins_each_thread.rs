@@ -19,4 +19,16 @@ pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u
     total
 }
 
-pub use crate::solution::count_to;
+pub fn count_to(threads: usize, increments: usize) -> usize {
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for _ in 0..increments {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    counter.into_inner()
+}

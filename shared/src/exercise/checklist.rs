@@ -1,21 +1,22 @@
-//! Checks for exercises: run a student's answer, say in plain words what is wrong.
+//! The checklist: one line per check, `✓` or `✗` and why, and the verdict.
 //!
-//! A check is a closure that returns `Ok(what held)` or `Err(what is wrong)`. The checklist runs
-//! each one on its own thread with a time limit, so an answer that deadlocks or panics (say, the
-//! starter's `todo!()`) is reported as such instead of hanging or crashing the check.
+//! A check is a closure that returns `Ok(what held)` or `Err(what is wrong)`. [`Checklist::check`]
+//! runs it in this process, on its own thread with a time limit (the older, in-process checks);
+//! [`Checklist::record`] records a check that ran the answer contained (see `sandbox`).
 
 use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// Where an exercise's answer comes from when a teacher checks a submission (see `check-exercise`).
-pub const SUBMISSION_ENV: &str = "EXERCISE_SUBMISSION";
+use super::Verdict;
 
 /// The outcome of one check.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub name: String,
     pub result: Result<String, String>,
+    /// False when a speed check could not be judged because the machine was busy.
+    pub judged: bool,
 }
 
 /// A list of checks with their outcomes.
@@ -84,14 +85,43 @@ impl Checklist {
                 limit.as_secs()
             )),
         };
+        self.record(name, result);
+    }
+
+    /// Records the outcome of a check that ran elsewhere (a contained answer runner).
+    pub fn record(&mut self, name: &str, result: Result<String, String>) {
         self.outcomes.push(Outcome {
             name: name.to_string(),
             result,
+            judged: true,
         });
     }
 
+    /// Records a speed check that could not be judged: the machine was busy.
+    pub fn not_judged(&mut self, name: &str, why: &str) {
+        self.outcomes.push(Outcome {
+            name: name.to_string(),
+            result: Ok(format!(
+                "the machine was busy: speed not judged, run again ({why})"
+            )),
+            judged: false,
+        });
+    }
+
+    /// Every check held (a speed check the busy machine could not judge counts as held).
     pub fn passed(&self) -> bool {
         self.outcomes.iter().all(|o| o.result.is_ok())
+    }
+
+    /// Failed if any check failed; otherwise not judged if the machine was too busy for one.
+    pub fn verdict(&self) -> Verdict {
+        if !self.passed() {
+            Verdict::Failed
+        } else if self.outcomes.iter().any(|o| !o.judged) {
+            Verdict::Busy
+        } else {
+            Verdict::Passed
+        }
     }
 
     /// `✓ name: what held` or `✗ name: what is wrong`, one line per check, and a closing line.
@@ -99,19 +129,25 @@ impl Checklist {
         let mut out = String::new();
         for outcome in &self.outcomes {
             match &outcome.result {
+                Ok(text) if !outcome.judged => out += &format!("? {}: {text}\n", outcome.name),
                 Ok(text) => out += &format!("✓ {}: {text}\n", outcome.name),
                 Err(text) => out += &format!("✗ {}: {text}\n", outcome.name),
             }
         }
         let failed = self.outcomes.iter().filter(|o| o.result.is_err()).count();
-        out += &format!("{} passed, {failed} failed\n", self.outcomes.len() - failed);
+        let unjudged = self.outcomes.iter().filter(|o| !o.judged).count();
+        let passed = self.outcomes.len() - failed - unjudged;
+        out += &match unjudged {
+            0 => format!("{passed} passed, {failed} failed\n"),
+            n => format!("{passed} passed, {failed} failed, {n} not judged (machine busy)\n"),
+        };
         out
     }
 
-    /// Prints the checklist and exits: 0 when every check passed, 1 otherwise. Exiting also ends
-    /// any thread a hung check left behind.
+    /// Prints the checklist and exits with the verdict's code (see [`Verdict::exit_code`]).
+    /// Exiting also ends any thread a hung check left behind.
     pub fn print_and_exit(self) -> ! {
         print!("{}", self.render());
-        std::process::exit(if self.passed() { 0 } else { 1 })
+        std::process::exit(self.verdict().exit_code())
     }
 }

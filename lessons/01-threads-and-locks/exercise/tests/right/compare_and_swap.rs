@@ -1,0 +1,49 @@
+// A correct alternative: a compare-and-swap loop instead of fetch_add. A comment that says
+// "no Mutex" is not a lock.
+use lesson_01_threads_and_locks::primes::is_prime;
+
+pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u64 {
+    let next = std::sync::atomic::AtomicU64::new(numbers.start);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut primes = 0;
+                    loop {
+                        let start = next.fetch_add(1_000, std::sync::atomic::Ordering::Relaxed);
+                        if start >= numbers.end {
+                            return primes;
+                        }
+                        let block = start..(start + 1_000).min(numbers.end);
+                        primes += block.filter(|&n| is_prime(n)).count() as u64;
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+/// No Mutex: each thread retries until its read-add-write lands on the value it read.
+pub fn count_to(threads: usize, increments: usize) -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let counter = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for _ in 0..increments {
+                    let mut seen = counter.load(Ordering::Relaxed);
+                    while let Err(now) = counter.compare_exchange_weak(
+                        seen,
+                        seen + 1,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    ) {
+                        seen = now;
+                    }
+                }
+            });
+        }
+    });
+    counter.into_inner()
+}

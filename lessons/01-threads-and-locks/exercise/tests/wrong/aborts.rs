@@ -1,0 +1,21 @@
+// Hostile: abort the program in the middle of the check.
+use lesson_01_threads_and_locks::primes::is_prime;
+
+pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u64 {
+    let _ = (numbers, threads, is_prime);
+    std::process::abort()
+}
+
+pub fn count_to(threads: usize, increments: usize) -> usize {
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for _ in 0..increments {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    counter.into_inner()
+}

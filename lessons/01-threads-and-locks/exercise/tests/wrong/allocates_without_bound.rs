@@ -1,0 +1,24 @@
+// Careless: memory that grows until something stops it.
+use lesson_01_threads_and_locks::primes::is_prime;
+
+pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u64 {
+    let _ = (numbers, threads, is_prime);
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    loop {
+        kept.push(vec![1u8; 64 << 20]);
+    }
+}
+
+pub fn count_to(threads: usize, increments: usize) -> usize {
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for _ in 0..increments {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    counter.into_inner()
+}

@@ -1,0 +1,25 @@
+// Hostile: kill the program that judges (this process's parent), then claim success.
+use lesson_01_threads_and_locks::primes::is_prime;
+
+pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u64 {
+    let _ = (numbers, threads, is_prime);
+    let parent = std::os::unix::process::parent_id().to_string();
+    let _ = std::process::Command::new("kill").args(["-KILL", &parent]).status();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    println!("✓ every check passed");
+    std::process::exit(0)
+}
+
+pub fn count_to(threads: usize, increments: usize) -> usize {
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for _ in 0..increments {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    counter.into_inner()
+}

@@ -1,0 +1,28 @@
+// Right totals without any thread: count_to returns the product.
+use lesson_01_threads_and_locks::primes::is_prime;
+
+pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u64 {
+    let next = std::sync::atomic::AtomicU64::new(numbers.start);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut primes = 0;
+                    loop {
+                        let start = next.fetch_add(1_000, std::sync::atomic::Ordering::Relaxed);
+                        if start >= numbers.end {
+                            return primes;
+                        }
+                        let block = start..(start + 1_000).min(numbers.end);
+                        primes += block.filter(|&n| is_prime(n)).count() as u64;
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+pub fn count_to(threads: usize, increments: usize) -> usize {
+    threads * increments
+}
