@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::capacity::{Capacity, Prober};
+
 /// One timed run of a variant.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Sample {
@@ -108,7 +110,27 @@ impl<T> Runs<T> {
 
 /// Runs every variant `repetitions` times, interleaved: A B C, A B C, ...
 pub fn interleaved<T>(repetitions: usize, variants: Vec<Variant<'_, T>>) -> Vec<Runs<T>> {
-    let mut variants = variants;
+    interleaved_with(repetitions, variants, || {})
+}
+
+/// As [`interleaved`], with a capacity probe after every run (A probe B probe C probe ...), so
+/// that the probes see the same moments as the variants: the cores that `workers` threads, and
+/// one thread, really obtained while the experiment ran.
+pub fn interleaved_probed<T>(
+    repetitions: usize,
+    workers: usize,
+    variants: Vec<Variant<'_, T>>,
+) -> (Vec<Runs<T>>, Capacity) {
+    let mut prober = Prober::new(workers);
+    let runs = interleaved_with(repetitions, variants, || prober.probe());
+    (runs, prober.finish())
+}
+
+fn interleaved_with<T>(
+    repetitions: usize,
+    mut variants: Vec<Variant<'_, T>>,
+    mut after_each_run: impl FnMut(),
+) -> Vec<Runs<T>> {
     let mut runs: Vec<Runs<T>> = variants
         .iter()
         .map(|v| Runs {
@@ -122,6 +144,7 @@ pub fn interleaved<T>(repetitions: usize, variants: Vec<Variant<'_, T>>) -> Vec<
             let (result, sample) = measure(&mut variant.run);
             runs.samples.push(sample);
             runs.results.push(result);
+            after_each_run();
         }
     }
     runs
