@@ -239,9 +239,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_spinning_thread_gets_about_one_core() {
-        let got = probe(1, Duration::from_millis(20));
-        assert!(got > 0.5 && got <= 1.0, "{got}");
+    fn a_probe_gets_some_cpu_and_never_more_than_its_threads() {
+        // How much it gets depends on the other programs (and tests) running: not judged here.
+        for threads in [1, 2, 3] {
+            let got = probe(threads, Duration::from_millis(10));
+            assert!(
+                got > 0.0 && got <= threads as f64,
+                "{threads} threads: {got}"
+            );
+        }
     }
 
     fn measured(parallel: f64, single: f64) -> Capacity {

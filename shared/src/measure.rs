@@ -250,6 +250,15 @@ mod tests {
     }
 
     #[test]
+    fn probes_run_between_every_run() {
+        let (runs, capacity) =
+            interleaved_probed(2, 2, vec![Variant::new("a", || 1), Variant::new("b", || 1)]);
+        assert_eq!(runs[1].results, vec![1, 1]);
+        assert_eq!((capacity.probes, capacity.workers), (4, 2));
+        assert!(capacity.parallel.is_some() && capacity.single.is_some());
+    }
+
+    #[test]
     fn a_disagreeing_variant_is_named() {
         let runs = interleaved(
             1,
@@ -261,14 +270,19 @@ mod tests {
 
     #[test]
     fn cpu_time_grows_with_busy_work() {
+        // Spins until this thread has had 30 ms of CPU, however long a busy machine makes that
+        // take: the process's CPU time must then have grown by at least as much.
         let (_, sample) = measure(|| {
-            let started = Instant::now();
+            let began = crate::capacity::thread_cpu_time();
             let mut x = 0u64;
-            while started.elapsed() < Duration::from_millis(30) {
-                x = std::hint::black_box(x.wrapping_add(1));
+            while crate::capacity::thread_cpu_time() - began < Duration::from_millis(30) {
+                for _ in 0..1000 {
+                    x = std::hint::black_box(x.wrapping_add(1));
+                }
             }
         });
-        assert!(sample.cpu >= Duration::from_millis(15), "{sample:?}");
+        assert!(sample.cpu >= Duration::from_millis(29), "{sample:?}");
+        assert!(sample.wall >= Duration::from_millis(29), "{sample:?}");
         assert!(sample.peak_rss_bytes.is_some());
     }
 

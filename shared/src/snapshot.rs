@@ -137,14 +137,14 @@ fn without_verdict_words(output: &str) -> String {
 /// Judges a speed claim only when the machine was free. `attempt` measures once (asserting
 /// correctness itself) and returns the capacity measured with it and whether the claim held.
 /// Measures again, pausing between, up to [`ATTEMPTS`] times; fails when the claim failed in two
-/// attempts on a free machine; passes, saying so, when the machine stayed busy. With one core (or
-/// one worker) there is no speedup to judge: it measures once, for correctness.
+/// attempts on a free machine; passes, saying so, when the machine stayed busy. A claim about
+/// several threads at once cannot hold on one core: there it measures once, for correctness.
 pub fn judge_when_free(claim: &str, mut attempt: impl FnMut() -> (Capacity, Result<(), String>)) {
     let mut quiet_failures = Vec::new();
     for number in 1..=ATTEMPTS {
         let (capacity, outcome) = attempt();
-        if capacity.nominal() < 2.0 {
-            eprintln!("{claim}: 1 core, so no parallel speedup to judge; correctness checked only");
+        if capacity.workers > 1 && capacity.cores < 2 {
+            eprintln!("{claim}: 1 core, so nothing runs in parallel; correctness checked only");
             return;
         }
         match outcome {
