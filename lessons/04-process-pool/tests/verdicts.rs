@@ -67,7 +67,7 @@ fn as_expected(s: &[(String, Speedup)], released_gil: bool) -> Result<(), String
     for name in clear {
         let r = ratio(s, name);
         if r < 0.65 * ideal {
-            return Err(format!("{name} reached only {r:.2}x of {ideal}x"));
+            return Err(format!("{name} reached only {r:.2}x of {ideal:.2}x"));
         }
     }
     let gil = ratio(s, "GIL simulator");
