@@ -47,7 +47,7 @@ fn clear(name: &str, s: &Speedup) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{name} reached only {:.2}x of {}x",
+            "{name} reached only {:.2}x of {:.2}x",
             s.ratio, s.ideal
         ))
     }

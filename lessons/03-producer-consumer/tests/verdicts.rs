@@ -48,7 +48,7 @@ fn clear(what: &str, s: &Speedup) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{what} reached only {:.2}x of {}x",
+            "{what} reached only {:.2}x of {:.2}x",
             s.ratio, s.ideal
         ))
     }
