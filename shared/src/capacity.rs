@@ -209,7 +209,7 @@ impl Prober {
 
     /// Takes the next probe (a few milliseconds).
     pub fn probe(&mut self) {
-        let (threads, pool) = if self.probes % 2 == 0 {
+        let (threads, pool) = if self.probes.is_multiple_of(2) {
             (self.workers, &mut self.parallel)
         } else {
             (1, &mut self.single)
