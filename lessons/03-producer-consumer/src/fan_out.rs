@@ -309,7 +309,9 @@ pub fn fan_out(consumers: usize, reps: usize) -> Section {
             Measured::Share(speedup.efficiency()).into(),
         ]);
         if n > 1 {
-            section.verdict(speedup.verdict(&r.name, "one consumer"));
+            // At 20 µs an item a debug build reaches about 89% of the ideal (release 97%): at the
+            // edge between "most of the ideal" and "close to the ideal", so those words vary.
+            section.verdict(speedup.verdict_near_90_percent(&r.name, "one consumer"));
         }
     }
     if let Some(held) = measured.runs.last() {
