@@ -71,6 +71,26 @@ fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
     })
 }
 
+/// The CPU time every core of the machine has spent busy since boot (user, nice, system, irq,
+/// softirq and steal in the first line of Linux's `/proc/stat`, counted in clock ticks).
+fn machine_busy() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .map(|field| field.parse().ok())
+        .collect::<Option<_>>()?;
+    let busy: u64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| ticks.get(i))
+        .sum();
+    // SAFETY: sysconf only reads a configuration value.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (per_second > 0).then(|| Duration::from_secs_f64(busy as f64 / per_second as f64))
+}
+
 /// CPU time used by the calling thread.
 pub fn thread_cpu_time() -> Duration {
     // SAFETY: clock_gettime only writes into the timespec we hand it.
@@ -98,6 +118,10 @@ pub struct Capacity {
     pub single: Option<f64>,
     /// Probes taken, of both kinds.
     pub probes: usize,
+    /// Cores' worth of CPU that other programs used while the experiment's own runs went on
+    /// (the whole machine's busy time in `/proc/stat`, less this process's); `None` where Linux
+    /// cannot tell.
+    pub others: Option<f64>,
 }
 
 impl Capacity {
@@ -109,6 +133,7 @@ impl Capacity {
             parallel: None,
             single: None,
             probes: 0,
+            others: None,
         }
     }
 
@@ -116,6 +141,8 @@ impl Capacity {
     /// the machine is free before they judge a speed.
     pub fn now(workers: usize) -> Capacity {
         let mut prober = Prober::new(workers);
+        // While this thread sleeps, whatever else runs shows in the machine's busy time.
+        prober.watch(|| std::thread::sleep(Duration::from_millis(100)));
         for _ in 0..10 {
             prober.probe();
         }
@@ -127,29 +154,46 @@ impl Capacity {
         self.workers.min(self.cores).max(1) as f64
     }
 
+    /// The cores `workers` threads could get, by the lower of the two measures: what the probes
+    /// obtained, and the cores other programs left while the experiment ran.
+    pub fn obtained(&self) -> Option<f64> {
+        let left = self
+            .others
+            .map(|others| (self.cores as f64 - others).clamp(0.0, self.workers as f64));
+        match (self.parallel, left) {
+            (Some(probed), Some(left)) => Some(probed.min(left)),
+            (probed, left) => probed.or(left),
+        }
+    }
+
     /// Was the machine busy: did `workers` threads get well under the cores they could use?
     pub fn busy(&self) -> bool {
-        self.parallel
+        self.obtained()
             .is_some_and(|got| got < BUSY_BELOW * self.nominal())
     }
 
     /// The most a job split across `workers` threads could gain over one thread in this run:
-    /// `min(workers, cores)` on a free machine; on a busy one, what the parallel probe obtained
-    /// over what the single one did.
+    /// `min(workers, cores)` on a free machine; on a busy one, at most the cores other programs
+    /// left, and at most what the parallel probe obtained over what the single one did.
     pub fn ideal(&self, workers: usize) -> f64 {
         let nominal = workers.min(self.cores).max(1) as f64;
-        match (self.busy(), self.parallel, self.single) {
-            (true, Some(parallel), Some(single)) => {
-                nominal.min((parallel / single.max(1e-3)).max(1.0))
-            }
-            _ => nominal,
+        if !self.busy() {
+            return nominal;
         }
+        let mut ideal = nominal;
+        if let (Some(parallel), Some(single)) = (self.parallel, self.single) {
+            ideal = ideal.min((parallel / single.max(1e-3)).max(1.0));
+        }
+        if let Some(others) = self.others {
+            ideal = ideal.min((self.cores as f64 - others).max(1.0));
+        }
+        ideal
     }
 
     /// One line for the report when the machine was busy: "This run got 1.33 of the 2 cores its
     /// 2 threads could use: another program was busy; speedups are judged against 1.33x, not 2x."
     pub fn busy_line(&self) -> Option<Phrase> {
-        let parallel = self.parallel.filter(|_| self.busy())?;
+        let parallel = self.obtained().filter(|_| self.busy())?;
         let mut line = crate::phrase!(
             "This run got {} of the {} its {} could use",
             Measured::Varies(format!("{parallel:.2}")),
@@ -196,6 +240,8 @@ pub struct Prober {
     parallel: (Duration, Duration),
     single: (Duration, Duration),
     probes: usize,
+    /// Other programs' CPU time and the wall time watched, over the experiment's runs.
+    others: Option<(Duration, Duration)>,
 }
 
 impl Prober {
@@ -205,7 +251,31 @@ impl Prober {
             parallel: (Duration::ZERO, Duration::ZERO),
             single: (Duration::ZERO, Duration::ZERO),
             probes: 0,
+            others: Some((Duration::ZERO, Duration::ZERO)),
         }
+    }
+
+    /// Runs `run`, and counts the CPU time other programs used meanwhile. A short probe can
+    /// preempt a busy program for a moment (a thread that just woke is owed time); a whole run
+    /// cannot, so this sees what the probes may miss.
+    pub fn watch<T>(&mut self, run: impl FnOnce() -> T) -> T {
+        let before = (machine_busy(), crate::measure::cpu_time(), Instant::now());
+        let result = run();
+        let (machine, own, wall) = (
+            machine_busy(),
+            crate::measure::cpu_time(),
+            before.2.elapsed(),
+        );
+        self.others = match (self.others, before.0, machine) {
+            (Some((cpu, watched)), Some(start), Some(end)) => {
+                let theirs = end
+                    .saturating_sub(start)
+                    .saturating_sub(own.saturating_sub(before.1));
+                Some((cpu + theirs, watched + wall))
+            }
+            _ => None,
+        };
+        result
     }
 
     /// Takes the next probe (a few milliseconds).
@@ -231,6 +301,9 @@ impl Prober {
             parallel: cores_of(self.parallel, self.workers),
             single: cores_of(self.single, 1),
             probes: self.probes,
+            others: self.others.and_then(|(cpu, wall)| {
+                (!wall.is_zero()).then(|| cpu.as_secs_f64() / wall.as_secs_f64())
+            }),
         }
     }
 }
@@ -258,6 +331,7 @@ mod tests {
             parallel: Some(parallel),
             single: Some(single),
             probes: 20,
+            others: None,
         }
     }
 
@@ -293,6 +367,23 @@ mod tests {
                 .render(false)
                 .contains("one thread got 50%")
         );
+    }
+
+    #[test]
+    fn a_program_the_probes_preempted_still_shows_in_the_machines_busy_time() {
+        // The short probes got nearly 2 cores, but another program used a core all along.
+        let fooled = Capacity {
+            others: Some(1.0),
+            ..measured(1.95, 1.0)
+        };
+        assert!(fooled.busy());
+        assert_eq!(fooled.obtained(), Some(1.0));
+        assert_eq!(fooled.ideal(2), 1.0);
+        let quiet = Capacity {
+            others: Some(0.03),
+            ..measured(1.97, 1.0)
+        };
+        assert!(!quiet.busy());
     }
 
     #[test]

@@ -110,7 +110,7 @@ impl<T> Runs<T> {
 
 /// Runs every variant `repetitions` times, interleaved: A B C, A B C, ...
 pub fn interleaved<T>(repetitions: usize, variants: Vec<Variant<'_, T>>) -> Vec<Runs<T>> {
-    interleaved_with(repetitions, variants, || {})
+    interleaved_with(repetitions, variants, |run| run(), || {})
 }
 
 /// As [`interleaved`], with a capacity probe after every run (A probe B probe C probe ...), so
@@ -121,14 +121,20 @@ pub fn interleaved_probed<T>(
     workers: usize,
     variants: Vec<Variant<'_, T>>,
 ) -> (Vec<Runs<T>>, Capacity) {
-    let mut prober = Prober::new(workers);
-    let runs = interleaved_with(repetitions, variants, || prober.probe());
-    (runs, prober.finish())
+    let prober = std::cell::RefCell::new(Prober::new(workers));
+    let runs = interleaved_with(
+        repetitions,
+        variants,
+        |run| prober.borrow_mut().watch(run),
+        || prober.borrow_mut().probe(),
+    );
+    (runs, prober.into_inner().finish())
 }
 
 fn interleaved_with<T>(
     repetitions: usize,
     mut variants: Vec<Variant<'_, T>>,
+    mut around_each_run: impl FnMut(&mut dyn FnMut()),
     mut after_each_run: impl FnMut(),
 ) -> Vec<Runs<T>> {
     let mut runs: Vec<Runs<T>> = variants
@@ -141,7 +147,9 @@ fn interleaved_with<T>(
         .collect();
     for _ in 0..repetitions.max(1) {
         for (variant, runs) in variants.iter_mut().zip(runs.iter_mut()) {
-            let (result, sample) = measure(&mut variant.run);
+            let mut measured = None;
+            around_each_run(&mut || measured = Some(measure(&mut variant.run)));
+            let (result, sample) = measured.expect("the run was measured");
             runs.samples.push(sample);
             runs.results.push(result);
             after_each_run();

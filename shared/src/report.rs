@@ -172,8 +172,10 @@ impl Section {
             "capacity": self.capacity.map(|c| json!({
                 "cores": c.cores,
                 "workers": c.workers,
-                "cores_obtained": c.parallel,
+                "cores_obtained": c.obtained(),
+                "probe_obtained": c.parallel,
                 "one_thread_obtained": c.single,
+                "others_used": c.others,
                 "probes": c.probes,
                 "busy": c.busy(),
                 "ideal": c.ideal(c.workers),

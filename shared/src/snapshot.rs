@@ -228,6 +228,7 @@ mod tests {
             parallel: Some(parallel),
             single: Some(1.0),
             probes: 2,
+            others: None,
         }
     }
 

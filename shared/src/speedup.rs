@@ -262,6 +262,7 @@ mod tests {
             parallel: Some(1.33),
             single: Some(1.0),
             probes: 12,
+            others: None,
         };
         let threads = Speedup::judged(ms(100), ms(76), 2, &busy);
         assert!((threads.ideal - 1.33).abs() < 1e-9);
