@@ -9,7 +9,10 @@
 //!
 //! One probe lasts a few milliseconds, too short to stand for a whole experiment; so probes run
 //! *between* the experiment's own repetitions ([`crate::measure::interleaved_probed`]), see the
-//! same moments as the variants, and are pooled into one [`Capacity`].
+//! same moments as the variants, and are pooled into one [`Capacity`]. A probe that short can
+//! also be fooled (threads that just woke may push a busy program aside for a moment), so the
+//! kit also counts what other programs used during the runs themselves, and keeps the lower
+//! figure.
 
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
