@@ -6,16 +6,46 @@
 //! the capacity with a probe whose parallelism is known: `threads` threads, started together,
 //! each spinning on independent work. The CPU time they obtain divided by the wall time they
 //! took is the number of cores that were really available during the probe.
+//!
+//! One probe lasts a few milliseconds, too short to stand for a whole experiment; so probes run
+//! *between* the experiment's own repetitions ([`crate::measure::interleaved_probed`]), see the
+//! same moments as the variants, and are pooled into one [`Capacity`]. A probe that short can
+//! also be fooled (threads that just woke may push a busy program aside for a moment), so the
+//! kit also counts what other programs used during the runs themselves, and keeps the lower
+//! figure.
 
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
+
+use crate::value::{Measured, Phrase};
+
+/// How long one probe spins: a few scheduler slices, short enough that probing between every
+/// run of an experiment costs little.
+pub const PROBE: Duration = Duration::from_millis(5);
+
+/// Below this share of the cores asked for, the machine counts as busy. On the 2-core machine
+/// these lessons were written on, two probe threads got 1.94 to 2.00 cores with every other
+/// program held off (thread wake-up and the timer cost a little), and about 1.1 with one program
+/// spinning in another session.
+pub const BUSY_BELOW: f64 = 0.85;
+
+/// The words every busy-machine line contains: the snapshot helpers look for them.
+pub const BUSY_WORDS: &str = "another program was busy";
+
 /// The cores a probe of `threads` spinning threads obtained during `duration`: between 0 and
 /// `threads`; about `min(threads, free cores)`. Never more than `threads`.
 pub fn probe(threads: usize, duration: Duration) -> f64 {
+    let (cpu, wall) = probe_times(threads, duration);
+    (cpu.as_secs_f64() / wall.as_secs_f64().max(1e-9)).min(threads.max(1) as f64)
+}
+
+/// The CPU time `threads` spinning threads obtained, and the wall time they took.
+fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
     let threads = threads.max(1);
     let start = Barrier::new(threads + 1);
-    let (wall, cpu) = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let spinners: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -40,9 +70,28 @@ pub fn probe(threads: usize, duration: Duration) -> f64 {
             .into_iter()
             .map(|s| s.join().unwrap_or_default())
             .sum();
-        (started.elapsed(), cpu)
-    });
-    (cpu.as_secs_f64() / wall.as_secs_f64().max(1e-9)).min(threads as f64)
+        (cpu, started.elapsed())
+    })
+}
+
+/// The CPU time every core of the machine has spent busy since boot (user, nice, system, irq,
+/// softirq and steal in the first line of Linux's `/proc/stat`, counted in clock ticks).
+fn machine_busy() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .map(|field| field.parse().ok())
+        .collect::<Option<_>>()?;
+    let busy: u64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| ticks.get(i))
+        .sum();
+    // SAFETY: sysconf only reads a configuration value.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (per_second > 0).then(|| Duration::from_secs_f64(busy as f64 / per_second as f64))
 }
 
 /// CPU time used by the calling thread.
@@ -58,13 +107,298 @@ pub fn thread_cpu_time() -> Duration {
     Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 
+/// What the machine gave during an experiment: the cores `workers` spinning threads obtained and
+/// those one thread obtained, each pooled over every probe (total CPU time / total wall time).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Capacity {
+    /// Cores this process may use (`available_parallelism`).
+    pub cores: usize,
+    /// Threads the parallel probe ran: the experiment's workers.
+    pub workers: usize,
+    /// Cores `workers` threads obtained; `None` when nothing was probed (the machine assumed free).
+    pub parallel: Option<f64>,
+    /// Cores one thread obtained: 1.0 unless the machine was overloaded.
+    pub single: Option<f64>,
+    /// Probes taken, of both kinds.
+    pub probes: usize,
+    /// Cores' worth of CPU that other programs used while the experiment's own runs went on
+    /// (the whole machine's busy time in `/proc/stat`, less this process's); `None` where Linux
+    /// cannot tell.
+    pub others: Option<f64>,
+}
+
+impl Capacity {
+    /// The machine assumed free: the ideal is `min(workers, cores)`, as before any probe.
+    pub fn assumed(workers: usize, cores: usize) -> Capacity {
+        Capacity {
+            cores,
+            workers,
+            parallel: None,
+            single: None,
+            probes: 0,
+            others: None,
+        }
+    }
+
+    /// Probes the machine now, a few times over (about 50 ms): for tests that must know whether
+    /// the machine is free before they judge a speed.
+    pub fn now(workers: usize) -> Capacity {
+        let mut prober = Prober::new(workers);
+        // While this thread sleeps, whatever else runs shows in the machine's busy time.
+        prober.watch(|| std::thread::sleep(Duration::from_millis(100)));
+        for _ in 0..10 {
+            prober.probe();
+        }
+        prober.finish()
+    }
+
+    /// `min(workers, cores)`: what a free machine allows.
+    pub fn nominal(&self) -> f64 {
+        self.workers.min(self.cores).max(1) as f64
+    }
+
+    /// The cores `workers` threads could get, by the lower of the two measures: what the probes
+    /// obtained, and the cores other programs left while the experiment ran.
+    pub fn obtained(&self) -> Option<f64> {
+        let left = self
+            .others
+            .map(|others| (self.cores as f64 - others).clamp(0.0, self.workers as f64));
+        match (self.parallel, left) {
+            (Some(probed), Some(left)) => Some(probed.min(left)),
+            (probed, left) => probed.or(left),
+        }
+    }
+
+    /// Was the machine busy: did `workers` threads get well under the cores they could use?
+    pub fn busy(&self) -> bool {
+        self.obtained()
+            .is_some_and(|got| got < BUSY_BELOW * self.nominal())
+    }
+
+    /// The most a job split across `workers` threads could gain over one thread in this run:
+    /// `min(workers, cores)` on a free machine; on a busy one, at most the cores other programs
+    /// left, and at most what the parallel probe obtained over what the single one did.
+    pub fn ideal(&self, workers: usize) -> f64 {
+        let nominal = workers.min(self.cores).max(1) as f64;
+        if !self.busy() {
+            return nominal;
+        }
+        let mut ideal = nominal;
+        if let (Some(parallel), Some(single)) = (self.parallel, self.single) {
+            ideal = ideal.min((parallel / single.max(1e-3)).max(1.0));
+        }
+        if let Some(others) = self.others {
+            ideal = ideal.min((self.cores as f64 - others).max(1.0));
+        }
+        ideal
+    }
+
+    /// One line for the report when the machine was busy: "This run got 1.33 of the 2 cores its
+    /// 2 threads could use: another program was busy; speedups are judged against 1.33x, not 2x."
+    pub fn busy_line(&self) -> Option<Phrase> {
+        let parallel = self.obtained().filter(|_| self.busy())?;
+        let mut line = crate::phrase!(
+            "This run got {} of the {} its {} could use",
+            Measured::Varies(format!("{parallel:.2}")),
+            Measured::Machine(count_of(self.nominal(), "core")),
+            Measured::Machine(count_of(self.workers as f64, "thread"))
+        );
+        if let Some(single) = self.single.filter(|&s| s < BUSY_BELOW) {
+            let one = crate::phrase!(" (one thread got {} of a core)", Measured::Share(single));
+            line.segments.extend(one.segments);
+        }
+        let rest = crate::phrase!(
+            ": {}; speedups are judged against {}, not {}.",
+            BUSY_WORDS,
+            Measured::Ratio(self.ideal(self.workers)),
+            Measured::Machine(format_ideal(self.nominal()))
+        );
+        line.segments.extend(rest.segments);
+        Some(line)
+    }
+}
+
+/// "2x", or "1.33x" for an ideal measured on a busy machine.
+pub fn format_ideal(ideal: f64) -> String {
+    if (ideal - ideal.round()).abs() < 1e-9 {
+        format!("{ideal}x")
+    } else {
+        format!("{ideal:.2}x")
+    }
+}
+
+fn count_of(n: f64, what: &str) -> String {
+    if n == 1.0 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// Pools probes taken between an experiment's runs. Probes alternate: `workers` threads, then
+/// one thread, so that both see the whole experiment.
+#[derive(Debug)]
+pub struct Prober {
+    workers: usize,
+    parallel: (Duration, Duration),
+    single: (Duration, Duration),
+    probes: usize,
+    /// Other programs' CPU time and the wall time watched, over the experiment's runs.
+    others: Option<(Duration, Duration)>,
+}
+
+impl Prober {
+    pub fn new(workers: usize) -> Prober {
+        Prober {
+            workers: workers.max(1),
+            parallel: (Duration::ZERO, Duration::ZERO),
+            single: (Duration::ZERO, Duration::ZERO),
+            probes: 0,
+            others: Some((Duration::ZERO, Duration::ZERO)),
+        }
+    }
+
+    /// Runs `run`, and counts the CPU time other programs used meanwhile. A short probe can
+    /// preempt a busy program for a moment (a thread that just woke is owed time); a whole run
+    /// cannot, so this sees what the probes may miss.
+    pub fn watch<T>(&mut self, run: impl FnOnce() -> T) -> T {
+        let before = (machine_busy(), crate::measure::cpu_time(), Instant::now());
+        let result = run();
+        let (machine, own, wall) = (
+            machine_busy(),
+            crate::measure::cpu_time(),
+            before.2.elapsed(),
+        );
+        self.others = match (self.others, before.0, machine) {
+            (Some((cpu, watched)), Some(start), Some(end)) => {
+                let theirs = end
+                    .saturating_sub(start)
+                    .saturating_sub(own.saturating_sub(before.1));
+                Some((cpu + theirs, watched + wall))
+            }
+            _ => None,
+        };
+        result
+    }
+
+    /// Takes the next probe (a few milliseconds).
+    pub fn probe(&mut self) {
+        let (threads, pool) = if self.probes.is_multiple_of(2) {
+            (self.workers, &mut self.parallel)
+        } else {
+            (1, &mut self.single)
+        };
+        let (cpu, wall) = probe_times(threads, PROBE);
+        pool.0 += cpu;
+        pool.1 += wall;
+        self.probes += 1;
+    }
+
+    pub fn finish(self) -> Capacity {
+        let cores_of = |(cpu, wall): (Duration, Duration), threads: usize| {
+            (!wall.is_zero()).then(|| (cpu.as_secs_f64() / wall.as_secs_f64()).min(threads as f64))
+        };
+        Capacity {
+            cores: crate::machine::cores(),
+            workers: self.workers,
+            parallel: cores_of(self.parallel, self.workers),
+            single: cores_of(self.single, 1),
+            probes: self.probes,
+            others: self.others.and_then(|(cpu, wall)| {
+                (!wall.is_zero()).then(|| cpu.as_secs_f64() / wall.as_secs_f64())
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn one_spinning_thread_gets_about_one_core() {
-        let got = probe(1, Duration::from_millis(20));
-        assert!(got > 0.5 && got <= 1.0, "{got}");
+    fn a_probe_gets_some_cpu_and_never_more_than_its_threads() {
+        // How much it gets depends on the other programs (and tests) running: not judged here.
+        for threads in [1, 2, 3] {
+            let got = probe(threads, Duration::from_millis(10));
+            assert!(
+                got > 0.0 && got <= threads as f64,
+                "{threads} threads: {got}"
+            );
+        }
+    }
+
+    fn measured(parallel: f64, single: f64) -> Capacity {
+        Capacity {
+            cores: 2,
+            workers: 2,
+            parallel: Some(parallel),
+            single: Some(single),
+            probes: 20,
+            others: None,
+        }
+    }
+
+    #[test]
+    fn a_free_machine_allows_the_nominal_ideal() {
+        let free = measured(1.95, 1.0);
+        assert!(!free.busy());
+        assert_eq!(free.ideal(2), 2.0);
+        assert_eq!(free.ideal(1), 1.0);
+        assert!(free.busy_line().is_none());
+        assert_eq!(Capacity::assumed(4, 2).ideal(4), 2.0);
+    }
+
+    #[test]
+    fn a_busy_machine_lowers_the_ideal_and_says_so() {
+        let busy = measured(1.33, 1.0);
+        assert!(busy.busy());
+        assert!((busy.ideal(2) - 1.33).abs() < 1e-9);
+        assert_eq!(busy.ideal(1), 1.0);
+        let line = busy.busy_line().expect("a line").render(false);
+        assert_eq!(
+            line,
+            "This run got 1.33 of the 2 cores its 2 threads could use: another program was busy; \
+             speedups are judged against 1.33x, not 2x."
+        );
+        // Overloaded: one thread got half a core, two got 0.8; relative to one thread, 1.6x.
+        let overloaded = measured(0.8, 0.5);
+        assert!((overloaded.ideal(2) - 1.6).abs() < 1e-9);
+        assert!(
+            overloaded
+                .busy_line()
+                .unwrap()
+                .render(false)
+                .contains("one thread got 50%")
+        );
+    }
+
+    #[test]
+    fn a_program_the_probes_preempted_still_shows_in_the_machines_busy_time() {
+        // The short probes got nearly 2 cores, but another program used a core all along.
+        let fooled = Capacity {
+            others: Some(1.0),
+            ..measured(1.95, 1.0)
+        };
+        assert!(fooled.busy());
+        assert_eq!(fooled.obtained(), Some(1.0));
+        assert_eq!(fooled.ideal(2), 1.0);
+        let quiet = Capacity {
+            others: Some(0.03),
+            ..measured(1.97, 1.0)
+        };
+        assert!(!quiet.busy());
+    }
+
+    #[test]
+    fn a_prober_pools_both_kinds_of_probe() {
+        let mut prober = Prober::new(2);
+        for _ in 0..4 {
+            prober.probe();
+        }
+        let capacity = prober.finish();
+        assert_eq!(capacity.probes, 4);
+        let (parallel, single) = (capacity.parallel.unwrap(), capacity.single.unwrap());
+        assert!(parallel > 0.0 && parallel <= 2.0, "{capacity:?}");
+        assert!(single > 0.0 && single <= 1.0, "{capacity:?}");
     }
 }

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::capacity::{Capacity, Prober};
+
 /// One timed run of a variant.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Sample {
@@ -108,7 +110,33 @@ impl<T> Runs<T> {
 
 /// Runs every variant `repetitions` times, interleaved: A B C, A B C, ...
 pub fn interleaved<T>(repetitions: usize, variants: Vec<Variant<'_, T>>) -> Vec<Runs<T>> {
-    let mut variants = variants;
+    interleaved_with(repetitions, variants, |run| run(), || {})
+}
+
+/// As [`interleaved`], with a capacity probe after every run (A probe B probe C probe ...), so
+/// that the probes see the same moments as the variants: the cores that `workers` threads, and
+/// one thread, really obtained while the experiment ran.
+pub fn interleaved_probed<T>(
+    repetitions: usize,
+    workers: usize,
+    variants: Vec<Variant<'_, T>>,
+) -> (Vec<Runs<T>>, Capacity) {
+    let prober = std::cell::RefCell::new(Prober::new(workers));
+    let runs = interleaved_with(
+        repetitions,
+        variants,
+        |run| prober.borrow_mut().watch(run),
+        || prober.borrow_mut().probe(),
+    );
+    (runs, prober.into_inner().finish())
+}
+
+fn interleaved_with<T>(
+    repetitions: usize,
+    mut variants: Vec<Variant<'_, T>>,
+    mut around_each_run: impl FnMut(&mut dyn FnMut()),
+    mut after_each_run: impl FnMut(),
+) -> Vec<Runs<T>> {
     let mut runs: Vec<Runs<T>> = variants
         .iter()
         .map(|v| Runs {
@@ -119,9 +147,12 @@ pub fn interleaved<T>(repetitions: usize, variants: Vec<Variant<'_, T>>) -> Vec<
         .collect();
     for _ in 0..repetitions.max(1) {
         for (variant, runs) in variants.iter_mut().zip(runs.iter_mut()) {
-            let (result, sample) = measure(&mut variant.run);
+            let mut measured = None;
+            around_each_run(&mut || measured = Some(measure(&mut variant.run)));
+            let (result, sample) = measured.expect("the run was measured");
             runs.samples.push(sample);
             runs.results.push(result);
+            after_each_run();
         }
     }
     runs
@@ -227,6 +258,15 @@ mod tests {
     }
 
     #[test]
+    fn probes_run_between_every_run() {
+        let (runs, capacity) =
+            interleaved_probed(2, 2, vec![Variant::new("a", || 1), Variant::new("b", || 1)]);
+        assert_eq!(runs[1].results, vec![1, 1]);
+        assert_eq!((capacity.probes, capacity.workers), (4, 2));
+        assert!(capacity.parallel.is_some() && capacity.single.is_some());
+    }
+
+    #[test]
     fn a_disagreeing_variant_is_named() {
         let runs = interleaved(
             1,
@@ -238,14 +278,19 @@ mod tests {
 
     #[test]
     fn cpu_time_grows_with_busy_work() {
+        // Spins until this thread has had 30 ms of CPU, however long a busy machine makes that
+        // take: the process's CPU time must then have grown by at least as much.
         let (_, sample) = measure(|| {
-            let started = Instant::now();
+            let began = crate::capacity::thread_cpu_time();
             let mut x = 0u64;
-            while started.elapsed() < Duration::from_millis(30) {
-                x = std::hint::black_box(x.wrapping_add(1));
+            while crate::capacity::thread_cpu_time() - began < Duration::from_millis(30) {
+                for _ in 0..1000 {
+                    x = std::hint::black_box(x.wrapping_add(1));
+                }
             }
         });
-        assert!(sample.cpu >= Duration::from_millis(15), "{sample:?}");
+        assert!(sample.cpu >= Duration::from_millis(29), "{sample:?}");
+        assert!(sample.wall >= Duration::from_millis(29), "{sample:?}");
         assert!(sample.peak_rss_bytes.is_some());
     }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
+use crate::capacity::Capacity;
 use crate::machine::Machine;
 use crate::svg::{SpeedupChart, speedup_chart_svg, timeline_svg};
 use crate::table::Table;
@@ -46,6 +47,8 @@ pub struct Section {
     pub verdicts: Vec<Phrase>,
     pub timelines: Vec<Timeline>,
     pub charts: Vec<SpeedupChart>,
+    /// What the machine gave while the experiment was measured, when it was probed.
+    pub capacity: Option<Capacity>,
 }
 
 impl Section {
@@ -99,6 +102,18 @@ impl Section {
         self.charts.push(chart);
     }
 
+    /// The capacity measured with the experiment's runs: the JSON carries it, and when another
+    /// program was busy the verdict opens with one line saying what the run got.
+    pub fn capacity(&mut self, capacity: &Capacity) {
+        self.capacity = Some(*capacity);
+    }
+
+    /// The verdict lines as printed: the busy-machine line first, when there is one.
+    fn verdict_lines(&self) -> impl Iterator<Item = Phrase> + '_ {
+        let busy = self.capacity.as_ref().and_then(Capacity::busy_line);
+        busy.into_iter().chain(self.verdicts.iter().cloned())
+    }
+
     /// Did every check in this section hold?
     pub fn all_checks_hold(&self) -> bool {
         self.results.iter().all(|f| f.check != Some(false))
@@ -145,9 +160,10 @@ impl Section {
             out += &wrap(caption, "", "", LINE_WIDTH);
             out += &table.render(redact, "  ");
         }
-        if !self.verdicts.is_empty() {
+        let verdicts: Vec<Phrase> = self.verdict_lines().collect();
+        if !verdicts.is_empty() {
             out += "\nVerdict\n";
-            for verdict in &self.verdicts {
+            for verdict in &verdicts {
                 out += &wrap(
                     &verdict.render_unbreakable(redact),
                     "  ",
@@ -178,7 +194,18 @@ impl Section {
                 "check": f.check,
             })).collect::<Vec<_>>(),
             "tables": self.tables.iter().map(|(caption, t)| json!({"caption": caption, "rows": t.to_json()})).collect::<Vec<_>>(),
-            "verdicts": self.verdicts.iter().map(|v| v.render(false)).collect::<Vec<_>>(),
+            "verdicts": self.verdict_lines().map(|v| v.render(false)).collect::<Vec<_>>(),
+            "capacity": self.capacity.map(|c| json!({
+                "cores": c.cores,
+                "workers": c.workers,
+                "cores_obtained": c.obtained(),
+                "probe_obtained": c.parallel,
+                "one_thread_obtained": c.single,
+                "others_used": c.others,
+                "probes": c.probes,
+                "busy": c.busy(),
+                "ideal": c.ideal(c.workers),
+            })),
             "timelines": self.timelines,
         })
     }

@@ -8,8 +8,9 @@
 use std::cell::RefCell;
 use std::thread;
 
+use lesson_kit::capacity::Capacity;
 use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
-use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
+use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved_probed};
 use lesson_kit::speedup::compare;
 use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Section, phrase};
@@ -81,6 +82,8 @@ pub struct CpuRuns {
     pub runs: Vec<Runs<u64>>,
     pub threads_timeline: Timeline,
     pub gil_timeline: Timeline,
+    /// What the machine gave `workers` threads while they ran.
+    pub capacity: Capacity,
 }
 
 /// Runs sequential, scoped threads, rayon and the GIL simulator interleaved, `reps` times each.
@@ -93,8 +96,9 @@ pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns 
     // The last repetition's timelines are kept; every repetition records them, so all cost the same.
     let threads_timeline = RefCell::new(None);
     let gil_timeline = RefCell::new(None);
-    let runs = interleaved(
+    let (runs, capacity) = interleaved_probed(
         reps,
+        workers,
         vec![
             Variant::new("sequential", || count_primes(limit)),
             Variant::new("scoped threads", || {
@@ -122,12 +126,13 @@ pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns 
             .into_inner()
             .expect("at least one repetition"),
         gil_timeline: gil_timeline.into_inner().expect("at least one repetition"),
+        capacity,
     }
 }
 
 /// Shows that Rust threads speed CPU work up nearly to the cores available, and that the same
 /// threads under a GIL do not: the Python result, reproduced and explained.
-pub fn cpu_work(limit: u64, workers: usize, reps: usize, cores: usize) -> Section {
+pub fn cpu_work(limit: u64, workers: usize, reps: usize) -> Section {
     let mut section = Section::new("cpu-work", "CPU work across threads").about(
         "Count the primes below the size by trial division: on one thread, with scoped threads, \
          with rayon, and with threads that must hold a simulated GIL to compute, as in CPython.",
@@ -147,7 +152,8 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize, cores: usize) -> Sectio
     }
 
     let title = format!("Counting primes below {limit}: speedup over one thread");
-    let comparison = compare(runs, workers, cores, "threads", title);
+    let comparison = compare(runs, workers, &measured.capacity, "threads", title);
+    section.capacity(&measured.capacity);
     for (r, speedup) in runs.iter().zip(&comparison.speedups).skip(1) {
         section.verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
     }

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         "Lesson 01 · Threads and locks",
         "Locks and atomics for shared state, and threads for CPU work, measured on this machine.",
     );
-    let (workers, reps, cores) = (common.workers(), common.reps(), report.machine().cores);
+    let (workers, reps) = (common.workers(), common.reps());
     if common.wants(Experiment::SharedCounter) {
         report.add(counter::shared_counter(COUNTER_TRIALS));
     }
@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         report.add(sharing::cost_of_sharing(args.size, workers, reps));
     }
     if common.wants(Experiment::CpuWork) {
-        report.add(cpu_work::cpu_work(args.size, workers, reps, cores));
+        report.add(cpu_work::cpu_work(args.size, workers, reps));
     }
     report.conclude()
 }

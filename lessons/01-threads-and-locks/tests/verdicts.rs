@@ -1,9 +1,10 @@
 //! Speedup verdicts asserted against this machine, not against fixed times.
 //!
 //! Timing tests share the machine with nothing else in this binary: every test here takes one lock,
-//! so they run one at a time. Each measures interleaved repetitions, judges the minimum times, and measures
-//! again (up to five times in all) before failing, so that a noisy moment cannot fail the build while a
-//! real loss of speedup still does.
+//! so they run one at a time. Each measures interleaved repetitions with the machine's capacity
+//! probed between them, judges the minimum times, and measures again (up to five times in all) before
+//! failing. Speed is judged only when the machine was free: a noisy moment or another busy program
+//! cannot fail the build, while a real loss of speedup on a free machine still does.
 
 use std::sync::Mutex;
 
@@ -12,8 +13,9 @@ use lesson_01_threads_and_locks::counter::{
     count_with_std_mutex, tally,
 };
 use lesson_01_threads_and_locks::cpu_work::measure_cpu_variants;
-use lesson_kit::machine::cores;
+use lesson_kit::capacity::Capacity;
 use lesson_kit::measure::agreed_result;
+use lesson_kit::snapshot::judge_when_free;
 use lesson_kit::speedup::Speedup;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -22,8 +24,9 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 const LIMIT: u64 = 400_000;
 const WORKERS: usize = 2;
 
-/// Speedups of scoped threads, rayon and the GIL simulator over one thread, from one measurement.
-fn speedups() -> (Speedup, Speedup, Speedup) {
+/// Speedups of scoped threads, rayon and the GIL simulator over one thread, from one measurement,
+/// and the capacity measured with them. Every variant must count right, whatever the machine.
+fn speedups() -> (Capacity, [Speedup; 3]) {
     let measured = measure_cpu_variants(LIMIT, WORKERS, 3);
     assert_eq!(
         agreed_result(&measured.runs),
@@ -31,72 +34,51 @@ fn speedups() -> (Speedup, Speedup, Speedup) {
         "every variant must count 33860 primes"
     );
     let baseline = measured.runs[0].min_wall();
-    let speedup = |i: usize| Speedup::new(baseline, measured.runs[i].min_wall(), WORKERS, cores());
-    (speedup(1), speedup(2), speedup(3))
+    let capacity = measured.capacity;
+    let speedup =
+        |i: usize| Speedup::judged(baseline, measured.runs[i].min_wall(), WORKERS, &capacity);
+    (capacity, [speedup(1), speedup(2), speedup(3)])
 }
 
-/// Measures up to five times until `holds` is true; returns the last speedups either way.
-fn measure_until(
-    holds: impl Fn(&(Speedup, Speedup, Speedup)) -> bool,
-) -> (Speedup, Speedup, Speedup) {
-    let mut last = speedups();
-    for attempt in 2..=5 {
-        if holds(&last) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        let (t, r, g) = last;
-        eprintln!(
-            "measuring again (attempt {attempt}): threads {:.2}x, rayon {:.2}x, GIL {:.2}x",
-            t.ratio, r.ratio, g.ratio
-        );
-        last = speedups();
+/// A clear margin: 65% of the ideal (1.3x on 2 free cores). One thread doing all the work, or
+/// threads that wait for each other, stay near 1x.
+fn clear(name: &str, s: &Speedup) -> Result<(), String> {
+    if s.efficiency() >= 0.65 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name} reached only {:.2}x of {:.2}x",
+            s.ratio, s.ideal
+        ))
     }
-    last
 }
 
 #[test]
 fn threads_beat_one_thread_by_a_clear_margin() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    if cores() < 2 {
-        eprintln!("1 core: no parallel speedup is possible here; correctness checked only");
-        speedups();
-        return;
-    }
-    // A clear margin: 65% of the ideal (1.3x on 2 cores). One thread doing all the work, or
-    // threads that wait for each other, stay near 1x.
-    let clear = |s: &Speedup| s.efficiency() >= 0.65;
-    let (threads, rayon, _) = measure_until(|(t, r, _)| clear(t) && clear(r));
-    let (t, r) = (threads, rayon);
-    assert!(
-        clear(&t),
-        "scoped threads reached only {:.2}x of {}x",
-        t.ratio,
-        t.ideal
-    );
-    assert!(
-        clear(&r),
-        "rayon reached only {:.2}x of {}x",
-        r.ratio,
-        r.ideal
-    );
+    judge_when_free("threads beat one thread", || {
+        let (capacity, [threads, rayon, _]) = speedups();
+        let verdict = clear("scoped threads", &threads).and(clear("rayon", &rayon));
+        (capacity, verdict)
+    });
 }
 
 #[test]
 fn the_gil_simulator_gives_no_real_speedup() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    if cores() < 2 {
-        eprintln!("1 core: nothing to compare; correctness checked only");
-        speedups();
-        return;
-    }
     // Python's result: threads under a GIL are no faster than one thread.
-    let (_, _, gil) = measure_until(|(_, _, g)| g.ratio < 1.25);
-    assert!(
-        gil.ratio < 1.25,
-        "the GIL simulator ran {:.2}x faster than one thread: is the GIL held?",
-        gil.ratio
-    );
+    judge_when_free("the GIL gives no speedup", || {
+        let (capacity, [_, _, gil]) = speedups();
+        let verdict = if gil.ratio < 1.25 {
+            Ok(())
+        } else {
+            Err(format!(
+                "the GIL simulator ran {:.2}x faster than one thread: is the GIL held?",
+                gil.ratio
+            ))
+        };
+        (capacity, verdict)
+    });
 }
 
 #[test]
@@ -122,13 +104,15 @@ fn locks_and_atomics_never_lose_an_update() {
 #[test]
 fn the_racy_counter_loses_updates_when_threads_overlap() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    if cores() < 2 {
-        eprintln!("1 core: threads rarely overlap, so the race may not show; skipped");
-        return;
-    }
-    let t = tally(200, count_with_racy_load_store);
-    assert!(
-        t.exact < 200,
-        "200 trials of the racy counter lost no update: do the threads overlap?"
-    );
+    // Overlap needs two threads running at once: judged only when two cores are free.
+    judge_when_free("the racy counter loses updates", || {
+        let capacity = Capacity::now(WORKERS);
+        let t = tally(200, count_with_racy_load_store);
+        let verdict = if t.exact < 200 {
+            Ok(())
+        } else {
+            Err("200 trials of the racy counter lost no update: do the threads overlap?".into())
+        };
+        (capacity, verdict)
+    });
 }

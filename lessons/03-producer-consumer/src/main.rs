@@ -46,9 +46,9 @@ fn main() -> ExitCode {
         "Lesson 03 · Producers and consumers",
         "Queues between threads and tasks: who gets each item, how they stop, what a full queue costs.",
     );
-    let (workers, reps, cores) = (common.workers(), common.reps(), report.machine().cores);
+    let (workers, reps) = (common.workers(), common.reps());
     if common.wants(Experiment::FanOut) {
-        report.add(fan_out::fan_out(workers, reps, cores));
+        report.add(fan_out::fan_out(workers, reps));
     }
     if common.wants(Experiment::Throughput) {
         report.add(throughput::throughput(args.size, workers, reps));

@@ -3,7 +3,8 @@
 //! Every test here takes one lock, so they run one at a time: the speedups need the cores, and the
 //! memory figures are the whole process's. Timings are interleaved, judged by their median, and
 //! measured again (up to five times, after a pause) before a test fails, so that a noisy moment
-//! cannot fail the build while a real loss of the effect still does.
+//! cannot fail the build while a real loss of the effect still does. Speed is judged only when
+//! the machine's capacity, probed with the runs, shows that no other program was busy.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -17,8 +18,9 @@ use lesson_03_producer_consumer::queues::{
     through_python_queue, through_python_queue_notifying_always,
 };
 use lesson_03_producer_consumer::work_log::most_at_once;
-use lesson_kit::machine::cores;
+use lesson_kit::capacity::Capacity;
 use lesson_kit::measure::{Variant, interleaved, measure, median};
+use lesson_kit::snapshot::judge_when_free;
 use lesson_kit::speedup::Speedup;
 use lesson_kit::timeline::Recorder;
 
@@ -26,8 +28,9 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 const CONSUMERS: usize = 2;
 
-/// Speedups over one consumer of crossbeam, the Mutex<Receiver> and the guard held during work.
-fn fan_out_speedups() -> [Speedup; 3] {
+/// Speedups over one consumer of crossbeam, the Mutex<Receiver> and the guard held during work,
+/// and the capacity measured with them. Every item must be consumed once, whatever the machine.
+fn fan_out_speedups() -> (Capacity, [Speedup; 3]) {
     let measured = measure_fan_out(CONSUMERS, 3);
     for r in &measured.runs {
         for consumed in &r.results {
@@ -36,52 +39,39 @@ fn fan_out_speedups() -> [Speedup; 3] {
         }
     }
     let baseline = measured.runs[0].median_wall();
-    let speedup =
-        |i: usize| Speedup::new(baseline, measured.runs[i].median_wall(), CONSUMERS, cores());
-    [speedup(1), speedup(2), speedup(3)]
+    let capacity = measured.capacity;
+    let speedup = |i: usize| {
+        Speedup::judged(
+            baseline,
+            measured.runs[i].median_wall(),
+            CONSUMERS,
+            &capacity,
+        )
+    };
+    (capacity, [speedup(1), speedup(2), speedup(3)])
 }
 
-/// Measures up to five times until `holds`; returns the last speedups either way.
-fn measure_until(holds: impl Fn(&[Speedup; 3]) -> bool) -> [Speedup; 3] {
-    let mut last = fan_out_speedups();
-    for attempt in 2..=5 {
-        if holds(&last) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-        let [c, m, g] = last;
-        eprintln!(
-            "measuring again (attempt {attempt}): crossbeam {:.2}x, Mutex<Receiver> {:.2}x, guard held {:.2}x",
-            c.ratio, m.ratio, g.ratio
-        );
-        last = fan_out_speedups();
+/// A clear margin: 65% of the ideal (1.3x with 2 consumers on 2 free cores).
+fn clear(what: &str, s: &Speedup) -> Result<(), String> {
+    if s.efficiency() >= 0.65 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} reached only {:.2}x of {:.2}x",
+            s.ratio, s.ideal
+        ))
     }
-    last
 }
 
 #[test]
 fn consumers_share_the_work_when_nobody_holds_a_lock_through_it() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    if cores() < 2 {
-        eprintln!("1 core: no parallel speedup is possible here; correctness checked only");
-        fan_out_speedups();
-        return;
-    }
-    // A clear margin: 65% of the ideal (1.3x with 2 consumers on 2 cores).
-    let clear = |s: &Speedup| s.efficiency() >= 0.65;
-    let [crossbeam, shared, _] = measure_until(|[c, m, _]| clear(c) && clear(m));
-    assert!(
-        clear(&crossbeam),
-        "2 consumers on crossbeam reached only {:.2}x of {}x",
-        crossbeam.ratio,
-        crossbeam.ideal
-    );
-    assert!(
-        clear(&shared),
-        "2 consumers on a Mutex<Receiver> reached only {:.2}x of {}x",
-        shared.ratio,
-        shared.ideal
-    );
+    judge_when_free("consumers share the work", || {
+        let (capacity, [crossbeam, shared, _]) = fan_out_speedups();
+        let verdict = clear("2 consumers on crossbeam", &crossbeam)
+            .and(clear("2 consumers on a Mutex<Receiver>", &shared));
+        (capacity, verdict)
+    });
 }
 
 #[test]
@@ -98,24 +88,23 @@ fn a_guard_held_through_the_work_lets_one_consumer_work_at_a_time() {
         "with the guard held through the work, {held} consumers worked at once: is the lock \
          still held while working?"
     );
-    if cores() < 2 {
-        eprintln!("1 core: consumers cannot work at the same moment; the contrast is not checked");
-        return;
-    }
-    let mut shared = 0;
-    for _attempt in 0..5 {
+    // Consumers can work at the same moment only when two cores are free: judged only then.
+    judge_when_free("consumers work at once", || {
+        let capacity = Capacity::now(CONSUMERS);
         let recorder = Recorder::new();
         fan_out_std_shared_receiver(ITEMS, CONSUMERS, &recorder);
-        shared = most_at_once(&recorder.finish("shared", "", vec![]));
-        if shared == CONSUMERS {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    assert_eq!(
-        shared, CONSUMERS,
-        "taking the lock only to receive, the consumers never worked at the same moment"
-    );
+        let shared = most_at_once(&recorder.finish("shared", "", vec![]));
+        let verdict = if shared == CONSUMERS {
+            Ok(())
+        } else {
+            Err(
+                "taking the lock only to receive, the consumers never worked at the same \
+                 moment"
+                    .to_string(),
+            )
+        };
+        (capacity, verdict)
+    });
 }
 
 /// Peak memory of the process during `run`, minus that of a run with no queue.

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
-use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
+use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved_probed};
 use lesson_kit::speedup::compare;
 use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Measured, Phrase, Section, phrase};
@@ -128,6 +128,8 @@ pub struct JobRuns {
     pub gil_timeline: Option<Timeline>,
     /// The outputs of one sequential run, to describe in the result line.
     pub outputs: Vec<Output>,
+    /// What the machine gave the workers while they ran.
+    pub capacity: lesson_kit::capacity::Capacity,
 }
 
 /// Runs the variants interleaved, `reps` times each; each run's result is its outputs' checksum.
@@ -174,30 +176,38 @@ pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns 
         *pool_timeline.borrow_mut() = timeline;
         checksum(&outputs)
     }));
-    let runs = interleaved(setup.reps, variants);
+    let (runs, capacity) = interleaved_probed(setup.reps, setup.workers, variants);
     JobRuns {
         runs,
         pool_timeline: pool_timeline.into_inner(),
         gil_timeline: gil_timeline.into_inner(),
         outputs: outputs.into_inner(),
+        capacity,
     }
 }
 
 /// The table, verdicts and chart of a job's runs.
 fn report_speedups(section: &mut Section, measured: &JobRuns, setup: Setup, chart_title: String) {
     let runs = &measured.runs;
-    let comparison = compare(runs, setup.workers, setup.cores, "workers", chart_title);
+    let comparison = compare(
+        runs,
+        setup.workers,
+        &measured.capacity,
+        "workers",
+        chart_title,
+    );
+    section.capacity(&measured.capacity);
     for (r, speedup) in runs.iter().zip(&comparison.speedups).skip(1) {
         let variant = format!("{} ({})", r.name, setup.workers);
         if r.name == "process pool" {
             // With a few tasks per worker, the pool's start-up and warm-up put it near the edge
-            // between "partial" and "close to the ideal": its words depend on the run.
+            // between "most of the ideal" and "close to the ideal": its words depend on the run.
             section.verdict(phrase!(
                 "{}: {} the speed of sequential, {} of the {} this machine allows: {}.",
                 variant,
                 Measured::Ratio(speedup.ratio),
                 Measured::Share(speedup.efficiency()),
-                Measured::Machine(format!("{}x", speedup.ideal)),
+                Measured::Machine(lesson_kit::capacity::format_ideal(speedup.ideal)),
                 Measured::Varies(speedup.judgement().words().to_string())
             ));
         } else {

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use lesson_kit::measure::{Runs, Variant, interleaved};
+use lesson_kit::measure::{Runs, Variant, interleaved_probed};
 use lesson_kit::speedup::Speedup;
 use lesson_kit::table::Table;
 use lesson_kit::timeline::{Recorder, Timeline};
@@ -50,6 +50,8 @@ pub struct FanOutRuns {
     pub consumers: Vec<usize>,
     pub crossbeam_timeline: Timeline,
     pub guard_held_timeline: Timeline,
+    /// What the machine gave the consumers' threads while they ran.
+    pub capacity: lesson_kit::capacity::Capacity,
 }
 
 /// Runs the four ways `reps` times each, interleaved. Every run records a timeline (so all pay
@@ -109,13 +111,14 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
             })
         })
         .collect();
-    let runs = interleaved(reps, variants);
+    let (runs, capacity) = interleaved_probed(reps, consumers, variants);
     let mut kept = kept.into_inner();
     FanOutRuns {
         runs,
         consumers: ways.iter().map(|w| w.consumers).collect(),
         crossbeam_timeline: kept.remove("crossbeam-timeline").expect("one repetition"),
         guard_held_timeline: kept.remove("guard-held-timeline").expect("one repetition"),
+        capacity,
     }
 }
 
@@ -130,7 +133,7 @@ fn max_wall<T>(runs: &Runs<T>) -> Duration {
 
 /// Shows that one producer can feed several consumers with every item consumed exactly once, how
 /// the work is shared out, and why a receiver shared behind a lock is worse than an MPMC channel.
-pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
+pub fn fan_out(consumers: usize, reps: usize) -> Section {
     let mut section = Section::new("fan-out", "One producer, several consumers").about(&format!(
         "One producer sends the items 0..{ITEMS} to {}; each item costs {} of \
          work. Four ways: std::mpsc with its one consumer, crossbeam's multi-consumer channel, \
@@ -141,6 +144,7 @@ pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
     ));
     let measured = measure_fan_out(consumers, reps);
     let baseline = measured.runs[0].median_wall();
+    section.capacity(&measured.capacity);
     let mut table = Table::new(&[
         ("variant", "variant"),
         ("consumers", "consumers"),
@@ -174,7 +178,7 @@ pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
                 phrase!("{}: {}", r.name.as_str(), Measured::Varies(bad.problems())),
             ),
         }
-        let speedup = Speedup::new(baseline, r.median_wall(), n, cores);
+        let speedup = Speedup::judged(baseline, r.median_wall(), n, &measured.capacity);
         let last = tallies.last().map(Tally::distribution).unwrap_or_default();
         table.row(vec![
             r.name.as_str().into(),
@@ -188,7 +192,9 @@ pub fn fan_out(consumers: usize, reps: usize, cores: usize) -> Section {
             Measured::Share(speedup.efficiency()).into(),
         ]);
         if n > 1 {
-            section.verdict(speedup.verdict(&r.name, "one consumer"));
+            // At 20 µs an item a debug build reaches about 89% of the ideal (release 97%): at the
+            // edge between "most of the ideal" and "close to the ideal", so those words vary.
+            section.verdict(speedup.verdict_near_90_percent(&r.name, "one consumer"));
         }
     }
     if let Some(held) = measured.runs.last() {
