@@ -15,6 +15,7 @@
 pub mod costs;
 pub mod cpu_jobs;
 pub mod crashes;
+pub mod four_ways;
 pub mod frames;
 pub mod jobs;
 pub mod pool;
