@@ -19,5 +19,6 @@ pub mod four_ways;
 pub mod frames;
 pub mod jobs;
 pub mod pool;
+pub mod task_sizes;
 pub mod thumbnails;
 pub mod worker;
