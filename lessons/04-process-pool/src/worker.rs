@@ -20,6 +20,10 @@ use crate::jobs::{Output, Task, run_task};
 /// Set, to the parent's process id, in the environment of every worker the pool starts.
 pub const WORKER_ENV: &str = "LESSON_04_WORKER_OF";
 
+/// Set (to anything) in the lesson's environment, its workers skip the parent-death signal. Only
+/// the tests set it, to show which way a worker dies without it (`tests/ctrl_c.rs`).
+pub const WITHOUT_PDEATHSIG_ENV: &str = "LESSON_04_WITHOUT_PDEATHSIG";
+
 /// What the pool sends: a task, which attempt this is, and an id to match the reply.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Request<T> {
@@ -42,16 +46,19 @@ pub fn serve_if_worker() {
     let Some(parent) = std::env::var(WORKER_ENV).ok().and_then(|p| p.parse().ok()) else {
         return;
     };
-    die_with_parent(parent);
+    if std::env::var_os(WITHOUT_PDEATHSIG_ENV).is_none() {
+        die_with_parent(parent);
+    }
     serve();
     std::process::exit(0);
 }
 // ANCHOR_END: serve_if_worker
 
 // ANCHOR: die_with_parent
-/// Asks Linux to kill this worker when its parent dies, however the parent dies (a crash,
-/// Ctrl-C, SIGKILL): a worker must never outlive the pool. If the parent died before the request
-/// was made, this process already has a new parent, and it exits at once.
+/// Asks Linux to kill this worker when its parent dies, however the parent dies (a crash, a
+/// `kill`, SIGKILL): a worker must never outlive the pool. If the parent died before the request
+/// was made, this process already has a new parent, and it exits at once. ("Parent" is the
+/// thread that started this process: see `pool/start.rs`.)
 fn die_with_parent(parent: u32) {
     // SAFETY: prctl(PR_SET_PDEATHSIG) and getppid only read and set this process's own state.
     let parent_now = unsafe {
