@@ -1,4 +1,4 @@
-//! Experiment 5: what processes buy.
+//! Experiment 6: what processes buy.
 //!
 //! A thread that corrupts memory, aborts or is killed takes its whole process down, with every
 //! other thread in it. A worker process that does the same takes down only itself: the pool

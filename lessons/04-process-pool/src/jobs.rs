@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::shared_memory::count_primes_into;
 use crate::thumbnails::{Thumbnail, thumbnail};
 
 /// One unit of work, as sent to a worker.
@@ -16,6 +17,13 @@ use crate::thumbnails::{Thumbnail, thumbnail};
 pub enum Task {
     /// Count the primes in `start..end` by trial division.
     CountPrimes { start: u64, end: u64 },
+    /// Count the primes in `start..end` into the shared counter named `counter`: the result
+    /// goes through shared memory, not back in the reply (experiment 5).
+    CountPrimesInto {
+        counter: String,
+        start: u64,
+        end: u64,
+    },
     /// Add up `i * i` for every `i` below `n`.
     SumOfSquares { n: u64 },
     /// Make a thumbnail of this JPEG photo. (`serde_bytes` sends the bytes as one block; plain
@@ -117,6 +125,14 @@ pub fn sum_of_squares(n: u64, step: &mut impl FnMut()) -> u128 {
 pub fn run_task(task: &Task, attempt: u32, step: &mut impl FnMut()) -> Output {
     match task {
         Task::CountPrimes { start, end } => Output::Count(count_primes(*start, *end, step)),
+        Task::CountPrimesInto {
+            counter,
+            start,
+            end,
+        } => match count_primes_into(counter, *start, *end) {
+            Ok(()) => Output::Nothing,
+            Err(why) => panic!("{why}"),
+        },
         Task::SumOfSquares { n } => Output::Sum(sum_of_squares(*n, step)),
         Task::Thumbnail { jpeg } => match thumbnail(jpeg, step) {
             Ok(thumbnail) => Output::Thumbnail(thumbnail),

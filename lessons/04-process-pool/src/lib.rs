@@ -19,6 +19,7 @@ pub mod four_ways;
 pub mod frames;
 pub mod jobs;
 pub mod pool;
+pub mod shared_memory;
 pub mod task_sizes;
 pub mod thumbnails;
 pub mod worker;
