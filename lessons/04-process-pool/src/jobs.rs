@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::shared_memory::count_primes_into;
 use crate::thumbnails::{Thumbnail, thumbnail};
 
-/// One unit of work, as sent to a worker.
+// ANCHOR: task
+/// One unit of work, as sent to a worker: data that names the work, never code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Task {
     /// Count the primes in `start..end` by trial division.
@@ -39,6 +40,7 @@ pub enum Task {
     /// A task that goes wrong on purpose.
     Misbehave(Misbehaviour),
 }
+// ANCHOR_END: task
 
 /// The ways a task can go wrong, each of which the pool must survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -46,6 +46,7 @@ impl SharedCounter {
         std::fs::File::from(file.try_clone()?).set_len(4096)?; // zero-filled
         SharedCounter::map(file)
     }
+    // ANCHOR_END: shared_counter
 
     /// The counter another process created, by the name it was sent.
     pub fn open(name: &str) -> io::Result<SharedCounter> {
@@ -90,7 +91,6 @@ impl Drop for SharedCounter {
         unsafe { libc::munmap(self.page.as_ptr().cast(), 4096) };
     }
 }
-// ANCHOR_END: shared_counter
 
 // ANCHOR: count_into
 /// The worker's side: count the primes in `start..end`, adding each one to the shared counter

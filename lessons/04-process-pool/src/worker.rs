@@ -1,11 +1,13 @@
 //! The worker side: the same binary, started again with one environment variable set.
 //!
-//! Python's `multiprocessing` either forks the parent (a copy of everything, including locks
-//! held by other threads at that instant) or, with "spawn", starts a fresh interpreter that
-//! re-imports the main module; that is why a pool must be created under
-//! `if __name__ == '__main__':`, or each worker would start a pool of its own. A Rust program
-//! runs no code on "import": nothing runs before `main`. So the lesson starts its own executable
-//! again (`std::env::current_exe()`), and the first line of `main` asks whether it is a worker.
+//! Python's `multiprocessing` has three start methods (CPython 3.14 docs): "fork" copies the
+//! parent (a copy of everything, including locks held by other threads at that instant);
+//! "spawn" starts a fresh interpreter that re-imports the main module, which is why a pool must
+//! be created under `if __name__ == '__main__':`, or each worker would start a pool of its own;
+//! "forkserver" forks each worker from a small server process started early, before the program
+//! has threads (the default on Linux since 3.14). A Rust program runs no code on "import":
+//! nothing runs before `main`. So the lesson starts its own executable again
+//! (`std::env::current_exe()`), and the first line of `main` asks whether it is a worker.
 //! The protocol is plain: read a request frame from stdin, do the task, write a reply frame to
 //! stdout, until stdin closes.
 
