@@ -58,6 +58,32 @@ fn every_variant_computes_the_same_results() {
     assert_eq!(timeline.expect("recorded").rows.len(), 3);
 }
 
+/// A thumbnail is coarse work (tens of milliseconds): without checkpoints inside it, one
+/// simulated Python thread would hold the GIL for a whole photo while the other waited.
+#[test]
+fn threads_under_the_gil_take_turns_inside_a_thumbnail() {
+    let tasks: Vec<Task> = photo_batch(2)
+        .into_iter()
+        .map(|jpeg| Task::Thumbnail { jpeg })
+        .collect();
+    let recorder = Recorder::new();
+    under_gil(&tasks, 2, GilUse::Held, &recorder);
+    let rows = vec!["thread 0".into(), "thread 1".into()];
+    let mut spans = recorder.finish("t", "t", rows).spans;
+    spans.sort_by_key(|s| s.start);
+    for row in 0..2 {
+        assert!(spans.iter().any(|s| s.row == row), "thread {row} never ran: {spans:?}");
+    }
+    // Two photos, one per thread: one turn each if a photo were a single step.
+    assert!(
+        spans.len() >= 6,
+        "the threads should take turns inside each photo: {spans:?}"
+    );
+    for pair in spans.windows(2) {
+        assert!(pair[1].start >= pair[0].end, "overlapping turns: {pair:?}");
+    }
+}
+
 #[test]
 fn crashes_are_contained_and_accounted_for() {
     let tasks = troubled_batch();
