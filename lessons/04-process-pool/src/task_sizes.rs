@@ -16,10 +16,10 @@ use crate::jobs::{Task, checksum};
 use crate::pool::Pool;
 
 /// The numbers summed in all, whatever the size of the tasks.
-pub const TOTAL_NUMBERS: u64 = 4_000_000;
+pub const TOTAL_NUMBERS: u64 = 8_000_000;
 
 /// Numbers per task: tiny, middling, big. Each divides [`TOTAL_NUMBERS`].
-pub const TASK_SIZES: [u64; 3] = [1_000, 40_000, 500_000];
+pub const TASK_SIZES: [u64; 3] = [2_000, 100_000, 1_000_000];
 
 // ANCHOR: same_total
 /// The whole job in tasks of `numbers` each: always [`TOTAL_NUMBERS`] numbers in all.
