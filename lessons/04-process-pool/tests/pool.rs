@@ -72,7 +72,10 @@ fn threads_under_the_gil_take_turns_inside_a_thumbnail() {
     let mut spans = recorder.finish("t", "t", rows).spans;
     spans.sort_by_key(|s| s.start);
     for row in 0..2 {
-        assert!(spans.iter().any(|s| s.row == row), "thread {row} never ran: {spans:?}");
+        assert!(
+            spans.iter().any(|s| s.row == row),
+            "thread {row} never ran: {spans:?}"
+        );
     }
     // Two photos, one per thread: one turn each if a photo were a single step.
     assert!(
