@@ -2,7 +2,7 @@
 //!
 //! Lessons that start processes must prove two things: what each process costs (its resident
 //! memory, read from `/proc/<pid>/status`), and that none outlives the lesson (its children,
-//! read from `/proc/<pid>/task/*/children`). Linux only; elsewhere these return `None` or empty.
+//! read from `/proc/<pid>/task/*/children`, where a zombie stays until it is waited for). Linux only; elsewhere these return `None` or empty.
 
 use std::path::Path;
 
@@ -54,17 +54,32 @@ pub fn children(pid: u32) -> Vec<u32> {
     children
 }
 
+/// The state letter of process `pid` (`R` running, `S` sleeping, `Z` zombie: dead but not yet
+/// waited for, ...), from `/proc/<pid>/stat`; `None` once it is gone.
+pub fn state(pid: u32) -> Option<char> {
+    let stat =
+        std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("stat")).ok()?;
+    // The state letter follows the command name in parentheses: "123 (name) S ...".
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .next()?
+        .chars()
+        .next()
+}
+
 /// Is process `pid` still running? A zombie (dead, not yet reaped) counts as not running.
 pub fn is_running(pid: u32) -> bool {
-    let stat = Path::new("/proc").join(pid.to_string()).join("stat");
-    match std::fs::read_to_string(stat) {
-        // The state letter follows the command name in parentheses: "123 (name) S ...".
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z" && state != "X"),
-        Err(_) => false,
-    }
+    state(pid).is_some_and(|state| state != 'Z' && state != 'X')
+}
+
+/// Which of `pids` are still children of this process, zombies included, and how many of those
+/// are zombies. "Reaped" means: in neither count.
+pub fn not_reaped(pids: &[u32]) -> (Vec<u32>, usize) {
+    let mine = children(std::process::id());
+    let left: Vec<u32> = pids.iter().copied().filter(|p| mine.contains(p)).collect();
+    let zombies = left.iter().filter(|&&p| state(p) == Some('Z')).count();
+    (left, zombies)
 }
 
 #[cfg(test)]
@@ -86,8 +101,15 @@ mod tests {
             "{memory:?}"
         );
         child.kill().unwrap();
-        child.wait().unwrap();
+        // Killed but not waited for: a zombie, not running, yet still a child.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while state(pid) != Some('Z') && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         assert!(!is_running(pid));
+        assert_eq!(not_reaped(&[pid]), (vec![pid], 1), "a zombie is not reaped");
+        child.wait().unwrap();
+        assert_eq!(not_reaped(&[pid]), (vec![], 0));
         assert!(!children(std::process::id()).contains(&pid));
     }
 }

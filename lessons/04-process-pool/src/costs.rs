@@ -10,12 +10,12 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use lesson_kit::measure::median;
+use lesson_kit::measure::{measure, median};
 use lesson_kit::process::resident_memory;
 use lesson_kit::table::Table;
 use lesson_kit::{Measured, Section, phrase};
 
-use crate::cpu_jobs::{Setup, sequential, with_rayon};
+use crate::cpu_jobs::Setup;
 use crate::jobs::{Output, Task, run_task};
 use crate::pool::Pool;
 use crate::worker::{Reply, Request};
@@ -42,7 +42,7 @@ pub fn fresh_worker_tasks(program: &Path, photo: &[u8]) -> Vec<Duration> {
     let task = [Task::Thumbnail {
         jpeg: photo.to_vec(),
     }];
-    let times = (0..3).map(|_| timed(|| pool.run(&task))).collect();
+    let times = (0..3).map(|_| measure(|| pool.run(&task)).1.wall).collect();
     pool.shutdown();
     times
 }
@@ -145,7 +145,7 @@ pub fn costs(setup: Setup, photo: &[u8]) -> Section {
     let mut section = Section::new("costs", "What processes cost").about(
         "Starting a worker, sending it a task and getting the result back, and keeping it in \
          memory, each next to the same for a thread; then the same total work cut into tasks of \
-         different sizes, to see where the pool's costs decide the race.",
+         three sizes, to see where the pool's costs decide the race.",
     );
     let samples = setup.reps.max(3);
     let process_start: Vec<Duration> = (0..samples)
@@ -266,79 +266,6 @@ pub fn costs(setup: Setup, photo: &[u8]) -> Section {
         memory,
     );
 
-    wins_and_losses(&mut section, setup, process_trip);
+    crate::task_sizes::wins_and_losses(&mut section, setup, process_trip);
     section
-}
-
-/// The same kind of work in tasks of three sizes: the pool (already started, so start-up is
-/// left out here) against one thread and against rayon.
-fn wins_and_losses(section: &mut Section, setup: Setup, round_trip: Duration) {
-    let sizes: [(u64, usize); 3] = [(100, 2_000), (1_000, 1_000), (10_000_000, 8)];
-    let threads = rayon::ThreadPoolBuilder::new()
-        .num_threads(setup.workers)
-        .build()
-        .expect("a rayon pool");
-    let mut pool = Pool::start(setup.program, setup.workers).expect("workers start");
-    let mut table = Table::new(&[
-        ("task", "numbers per task"),
-        ("tasks", "tasks"),
-        ("work_per_task_s", "work per task"),
-        ("sequential_s", "sequential"),
-        ("rayon_s", "rayon"),
-        ("pool_s", "process pool"),
-        ("pool_speedup", "pool speedup"),
-    ]);
-    let mut verdicts = Vec::new();
-    for (n, count) in sizes {
-        let tasks = vec![Task::SumOfSquares { n }; count];
-        let (mut seq, mut par, mut procs) = (Duration::MAX, Duration::MAX, Duration::MAX);
-        for _ in 0..setup.reps {
-            seq = seq.min(timed(|| sequential(&tasks)));
-            par = par.min(timed(|| with_rayon(&tasks, &threads)));
-            procs = procs.min(timed(|| pool.run(&tasks)));
-        }
-        let speedup = seq.as_secs_f64() / procs.as_secs_f64().max(1e-12);
-        table.row(vec![
-            n.into(),
-            count.into(),
-            Measured::Time(seq / count as u32).into(),
-            Measured::Time(seq).into(),
-            Measured::Time(par).into(),
-            Measured::Time(procs).into(),
-            Measured::Ratio(speedup).into(),
-        ]);
-        verdicts.push((n, seq / count as u32, speedup));
-    }
-    pool.shutdown();
-    section.table(
-        &format!("The same job in tasks of three sizes ({} workers, pool started beforehand, minimum of {} runs)", setup.workers, setup.reps),
-        table,
-    );
-    for (n, work, speedup) in verdicts {
-        let words = if speedup < 0.8 {
-            "the pool lost: sending each task cost more than doing it"
-        } else if speedup < 1.25 {
-            "about even"
-        } else {
-            "the pool won: the work dwarfs the messages"
-        };
-        section.verdict(phrase!(
-            "Tasks of {} numbers ({} of work each, against {} per round trip): the pool ran at {} the speed of one thread: {}.",
-            n,
-            Measured::Time(work),
-            Measured::Time(round_trip),
-            Measured::Ratio(speedup),
-            words
-        ));
-    }
-    section.verdict(
-        "Give a process pool few, big tasks with small messages: a task should take far longer than \
-         a round trip. Python's Pool.map has chunksize for this reason. Threads pay almost nothing.",
-    );
-}
-
-fn timed<T>(work: impl FnOnce() -> T) -> Duration {
-    let started = Instant::now();
-    std::hint::black_box(work());
-    started.elapsed()
 }

@@ -1,190 +1,13 @@
-//! Experiments 1 to 3: the CPU jobs of the Python articles, four ways each.
-//!
-//! The same batch of tasks runs sequentially, on rayon's threads, on threads under the GIL
-//! simulator (what Python threads do), and on the process pool (what `multiprocessing` does),
-//! with the pool's start-up included in its time. All must produce the same outputs, byte for
-//! byte, and each experiment prints that check before any time.
+//! Experiments 1 to 3: the CPU jobs of the Python articles, each run the four ways of
+//! [`four_ways`](crate::four_ways), which this module re-exports.
 
-use std::cell::RefCell;
-use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
-use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved_probed};
+use lesson_kit::measure::{Runs, agreed_result};
 use lesson_kit::speedup::compare;
-use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Measured, Phrase, Section, phrase};
-use rayon::prelude::*;
 
-use crate::jobs::{Output, Task, checksum, prime_tasks, run_task, square_tasks};
-use crate::pool::Pool;
+pub use crate::four_ways::*;
+use crate::jobs::{Output, Task, checksum, prime_tasks, sieve_count, square_tasks};
 use crate::thumbnails::{THUMBNAIL_BOX, THUMBNAIL_QUALITY};
-
-/// Where and how hard the experiments run.
-#[derive(Debug, Clone, Copy)]
-pub struct Setup<'a> {
-    /// The executable the pool starts as its workers: the lesson's own.
-    pub program: &'a Path,
-    pub workers: usize,
-    pub reps: usize,
-    pub cores: usize,
-}
-
-// ANCHOR: sequential
-/// One task after another on this thread: the baseline.
-pub fn sequential(tasks: &[Task]) -> Vec<Output> {
-    tasks
-        .iter()
-        .map(|task| run_task(task, 1, &mut || {}))
-        .collect()
-}
-// ANCHOR_END: sequential
-
-// ANCHOR: rayon
-/// rayon's threads share the tasks by work stealing; `collect` keeps them in order.
-pub fn with_rayon(tasks: &[Task], threads: &rayon::ThreadPool) -> Vec<Output> {
-    threads.install(|| {
-        tasks
-            .par_iter()
-            .map(|task| run_task(task, 1, &mut || {}))
-            .collect()
-    })
-}
-// ANCHOR_END: rayon
-
-/// How the simulated Python threads treat the GIL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GilUse {
-    /// Held while computing, as pure Python code does.
-    Held,
-    /// Released around each task, as C code that touches no Python object does (Pillow).
-    ReleasedInC,
-}
-
-// ANCHOR: gil
-/// Threads take tasks from a shared counter, as a `ThreadPoolExecutor` does, but each thread
-/// must hold the simulated GIL to compute, unless the work is C code that releases it.
-pub fn under_gil(
-    tasks: &[Task],
-    threads: usize,
-    gil_use: GilUse,
-    timeline: &Recorder,
-) -> Vec<Output> {
-    let (gil, next) = (Gil::new(SWITCH_INTERVAL), AtomicUsize::new(0));
-    let outputs = Mutex::new(vec![Output::Nothing; tasks.len()]);
-    std::thread::scope(|s| {
-        for row in 0..threads {
-            let (gil, next, outputs) = (&gil, &next, &outputs);
-            s.spawn(move || {
-                gil.run(row, timeline, |python| {
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(task) = tasks.get(index) else { break };
-                        let output = match gil_use {
-                            GilUse::Held => run_task(task, 1, &mut || python.checkpoint()),
-                            GilUse::ReleasedInC => {
-                                python.allow_threads(|| run_task(task, 1, &mut || {}))
-                            }
-                        };
-                        outputs.lock().unwrap()[index] = output;
-                        python.checkpoint();
-                    }
-                })
-            });
-        }
-    });
-    outputs.into_inner().unwrap()
-}
-// ANCHOR_END: gil
-
-// ANCHOR: process_pool
-/// Starts the pool, runs the batch, shuts the pool down: start-up is part of the cost.
-pub fn with_process_pool(
-    tasks: &[Task],
-    program: &Path,
-    workers: usize,
-) -> (Vec<Output>, Option<Timeline>) {
-    let mut pool =
-        Pool::start(program, workers).expect("the lesson's executable starts as a worker");
-    pool.record_timeline();
-    let reports = pool.run(tasks);
-    let title = "Process pool: each row a worker process (start-up included)";
-    let timeline = pool.take_timeline("pool-timeline", title);
-    pool.shutdown();
-    // A failed task yields no output; the check that all variants agree then fails and says so.
-    let outputs = reports
-        .into_iter()
-        .map(|r| r.outcome.unwrap_or(Output::Nothing))
-        .collect();
-    (outputs, timeline)
-}
-// ANCHOR_END: process_pool
-
-/// The measured runs of a job, and the last run's timelines.
-pub struct JobRuns {
-    pub runs: Vec<Runs<u64>>,
-    pub pool_timeline: Option<Timeline>,
-    pub gil_timeline: Option<Timeline>,
-    /// The outputs of one sequential run, to describe in the result line.
-    pub outputs: Vec<Output>,
-    /// What the machine gave the workers while they ran.
-    pub capacity: lesson_kit::capacity::Capacity,
-}
-
-/// Runs the variants interleaved, `reps` times each; each run's result is its outputs' checksum.
-/// `released_gil` adds the variant whose simulated threads release the GIL around each task.
-pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns {
-    let threads = rayon::ThreadPoolBuilder::new()
-        .num_threads(setup.workers)
-        .build()
-        .expect("a rayon pool");
-    let rows: Vec<String> = (0..setup.workers).map(|w| format!("thread {w}")).collect();
-    let (pool_timeline, gil_timeline) = (RefCell::new(None), RefCell::new(None));
-    let outputs = RefCell::new(Vec::new());
-    let gil_variant = |gil_use: GilUse| {
-        let (rows, gil_timeline) = (rows.clone(), &gil_timeline);
-        move || {
-            let recorder = Recorder::new();
-            let outputs = under_gil(tasks, setup.workers, gil_use, &recorder);
-            if gil_use == GilUse::Held {
-                let title = "GIL simulator: the same threads, taking turns";
-                *gil_timeline.borrow_mut() =
-                    Some(recorder.finish("gil-timeline", title, rows.clone()));
-            }
-            checksum(&outputs)
-        }
-    };
-    let mut variants = vec![
-        Variant::new("sequential", || {
-            let out = sequential(tasks);
-            let sum = checksum(&out);
-            *outputs.borrow_mut() = out;
-            sum
-        }),
-        Variant::new("rayon threads", || checksum(&with_rayon(tasks, &threads))),
-        Variant::new("GIL simulator", gil_variant(GilUse::Held)),
-    ];
-    if released_gil {
-        variants.push(Variant::new(
-            "GIL released in C",
-            gil_variant(GilUse::ReleasedInC),
-        ));
-    }
-    variants.push(Variant::new("process pool", || {
-        let (outputs, timeline) = with_process_pool(tasks, setup.program, setup.workers);
-        *pool_timeline.borrow_mut() = timeline;
-        checksum(&outputs)
-    }));
-    let (runs, capacity) = interleaved_probed(setup.reps, setup.workers, variants);
-    JobRuns {
-        runs,
-        pool_timeline: pool_timeline.into_inner(),
-        gil_timeline: gil_timeline.into_inner(),
-        outputs: outputs.into_inner(),
-        capacity,
-    }
-}
 
 /// The table, verdicts and chart of a job's runs.
 fn report_speedups(section: &mut Section, measured: &JobRuns, setup: Setup, chart_title: String) {
@@ -197,9 +20,14 @@ fn report_speedups(section: &mut Section, measured: &JobRuns, setup: Setup, char
         chart_title,
     );
     section.capacity(&measured.capacity);
-    for (r, speedup) in runs.iter().zip(&comparison.speedups).skip(1) {
+    let others = runs
+        .iter()
+        .zip(&measured.ways)
+        .zip(&comparison.speedups)
+        .skip(1);
+    for ((r, way), speedup) in others {
         let variant = format!("{} ({})", r.name, setup.workers);
-        if r.name == "process pool" {
+        if *way == Way::ProcessPool {
             // With a few tasks per worker, the pool's start-up and warm-up put it near the edge
             // between "most of the ideal" and "close to the ideal": its words depend on the run.
             section.verdict(phrase!(
@@ -234,6 +62,39 @@ fn check_agreement(section: &mut Section, runs: &[Runs<u64>], what: Phrase) {
     }
 }
 
+/// The range whose primes the articles' process pool counts.
+pub const ARTICLES_RANGE: std::ops::Range<u64> = 1_000_000..1_000_500;
+
+// ANCHOR: articles_range
+/// The articles' example as they run it, on a process pool, one task per worker; and the same
+/// count by a sieve of Eratosthenes, which shares no code with the trial division.
+pub fn articles_range(setup: Setup) -> (u64, u64) {
+    let (start, len) = (
+        ARTICLES_RANGE.start,
+        ARTICLES_RANGE.end - ARTICLES_RANGE.start,
+    );
+    let tasks: Vec<Task> = prime_tasks(len, setup.workers as u64)
+        .into_iter()
+        .map(|task| match task {
+            Task::CountPrimes { start: a, end: b } => Task::CountPrimes {
+                start: start + a,
+                end: start + b,
+            },
+            other => other,
+        })
+        .collect();
+    let (outputs, _) = with_process_pool(&tasks, setup.program, setup.workers);
+    let on_pool = outputs
+        .iter()
+        .map(|o| match o {
+            Output::Count(c) => *c,
+            _ => 0,
+        })
+        .sum();
+    (on_pool, sieve_count(ARTICLES_RANGE))
+}
+// ANCHOR_END: articles_range
+
 /// Experiment 1: count the primes below `limit`, in 16 tasks.
 pub fn primes(limit: u64, setup: Setup) -> Section {
     let mut section = Section::new("primes", "Counting primes").about(
@@ -260,6 +121,18 @@ pub fn primes(limit: u64, setup: Setup) -> Section {
             primes,
             limit,
             format!("{checksum:016x}")
+        ),
+    );
+    let (on_pool, by_sieve) = articles_range(setup);
+    section.check(
+        on_pool == by_sieve,
+        phrase!(
+            "the articles' own example, the primes in range({}, {}): {} on the process pool, {} by \
+             a sieve of Eratosthenes (another method, to check it)",
+            ARTICLES_RANGE.start,
+            ARTICLES_RANGE.end,
+            on_pool,
+            by_sieve
         ),
     );
     report_speedups(
@@ -314,8 +187,8 @@ pub fn squares(n: u64, tasks: u64, setup: Setup) -> Section {
     section
 }
 
-/// Experiment 3: thumbnails of `photos` (JPEG files in memory).
-pub fn thumbnails(photos: &[Vec<u8>], setup: Setup) -> Section {
+/// Experiment 3: thumbnails of `photos` (JPEG files in memory); `why` says why that many.
+pub fn thumbnails(photos: &[Vec<u8>], why: &str, setup: Setup) -> Section {
     let mut section = Section::new("thumbnails", "A batch of thumbnails").about(
         "Decode each 3000x2000 JPEG photo, shrink it to fit 800x800 with a Lanczos filter, encode \
          it at quality 85. Pillow releases the GIL inside its C code, so Python's threads do speed \
@@ -325,6 +198,12 @@ pub fn thumbnails(photos: &[Vec<u8>], setup: Setup) -> Section {
         .iter()
         .map(|jpeg| Task::Thumbnail { jpeg: jpeg.clone() })
         .collect();
+    // How many photos depends on the build (see `main.rs`): a fact of this run, not a constant.
+    section.result(phrase!(
+        "{} photos: {}",
+        Measured::Machine(photos.len().to_string()),
+        Measured::Machine(why.to_string())
+    ));
     let measured = measure_job(&tasks, setup, true);
     let thumbs: Vec<_> = measured
         .outputs
@@ -344,7 +223,7 @@ pub fn thumbnails(photos: &[Vec<u8>], setup: Setup) -> Section {
         &measured.runs,
         phrase!(
             "{} thumbnails of {}x{} fitting {}x{} at quality {}, {} of JPEG (checksum {})",
-            thumbs.len(),
+            Measured::Machine(thumbs.len().to_string()),
             size.0,
             size.1,
             THUMBNAIL_BOX,
@@ -363,7 +242,7 @@ pub fn thumbnails(photos: &[Vec<u8>], setup: Setup) -> Section {
         &mut section,
         &measured,
         setup,
-        format!("{} thumbnails: speedup over one thread", photos.len()),
+        "Thumbnails: speedup over one thread".to_string(),
     );
     if let Some(t) = measured.pool_timeline {
         section.timeline(t);

@@ -1,4 +1,4 @@
-//! Experiment 5: what processes buy.
+//! Experiment 6: what processes buy.
 //!
 //! A thread that corrupts memory, aborts or is killed takes its whole process down, with every
 //! other thread in it. A worker process that does the same takes down only itself: the pool
@@ -8,13 +8,13 @@
 
 use std::time::{Duration, Instant};
 
-use lesson_kit::process::is_running;
+use lesson_kit::process::not_reaped;
 use lesson_kit::table::Table;
 use lesson_kit::{Measured, Section, phrase};
 
 use crate::cpu_jobs::{Setup, sequential};
 use crate::jobs::{Misbehaviour, Output, Task, prime_tasks};
-use crate::pool::{MAX_ATTEMPTS, Pool, TaskReport};
+use crate::pool::{Job, MAX_ATTEMPTS, Pool, TaskReport};
 
 /// What a task of the batch does, in words.
 pub fn describe_task(task: &Task) -> String {
@@ -113,25 +113,27 @@ pub fn crashes(setup: Setup) -> Section {
             ordinary.len()
         ),
     );
-    let left: Vec<u32> = pids
-        .iter()
-        .copied()
-        .filter(|&pid| is_running(pid))
-        .collect();
+    let (left, zombies) = not_reaped(&pids);
     section.check(
         left.is_empty(),
         phrase!(
-            "all {} worker processes started have exited and been reaped",
-            pids.len()
+            "all {} worker processes started have exited and been reaped: {} still a child of \
+             this process, {} of them zombies",
+            pids.len(),
+            left.len(),
+            zombies
         ),
     );
-    let (dropped, took) = dropped_while_busy(setup);
+    let dropped = dropped_while_busy(setup);
     section.check(
-        dropped.1 == 0,
+        dropped.left == 0,
         phrase!(
-            "a pool dropped while its {} workers ran tasks that never end: all killed and reaped, in {}",
-            dropped.0,
-            Measured::Time(took)
+            "a pool dropped while its {} workers ran tasks that never end: all killed and reaped \
+             ({} left as children, {} zombies), in {}",
+            dropped.workers,
+            dropped.left,
+            dropped.zombies,
+            Measured::Time(dropped.took)
         ),
     );
 
@@ -181,27 +183,36 @@ pub fn crashes(setup: Setup) -> Section {
     section
 }
 
+/// What dropping a busy pool left behind.
+#[derive(Debug, Clone, Copy)]
+pub struct Dropped {
+    pub workers: usize,
+    /// Workers still children of this process afterwards, zombies included.
+    pub left: usize,
+    pub zombies: usize,
+    pub took: Duration,
+}
+
 // ANCHOR: dropped_while_busy
-/// Starts a pool, gives every worker a task that never ends, and drops the pool. Returns
-/// (workers, how many are still running afterwards) and how long the drop took.
-pub fn dropped_while_busy(setup: Setup) -> ((usize, usize), Duration) {
+/// Starts a pool, gives every worker a task that never ends, and drops the pool. Counts the
+/// workers still children of this process right after the drop, zombies included, before any
+/// other thread ends.
+pub fn dropped_while_busy(setup: Setup) -> Dropped {
     let mut pool = Pool::start(setup.program, setup.workers).expect("workers start");
     let hang = Task::Misbehave(Misbehaviour::Hangs);
-    for (i, worker) in pool.idle_workers().into_iter().enumerate() {
-        pool.send(
-            worker,
-            crate::pool::Job {
-                task: i,
-                attempt: 1,
-            },
-            &hang,
-        );
+    for (task, worker) in pool.idle_workers().into_iter().enumerate() {
+        pool.send(worker, Job { task, attempt: 1 }, &hang);
     }
     let pids = pool.all_pids().to_vec();
     let started = Instant::now();
     drop(pool);
     let took = started.elapsed();
-    let running = pids.iter().filter(|&&pid| is_running(pid)).count();
-    ((pids.len(), running), took)
+    let (left, zombies) = not_reaped(&pids);
+    Dropped {
+        workers: pids.len(),
+        left: left.len(),
+        zombies,
+        took,
+    }
 }
 // ANCHOR_END: dropped_while_busy

@@ -67,10 +67,21 @@ impl std::fmt::Display for FrameError {
 /// Receives one message; `Ok(None)` when the pipe was closed cleanly between two frames.
 pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> Result<Option<T>, FrameError> {
     let mut prefix = [0u8; 4];
-    match input.read_exact(&mut prefix) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(FrameError::Cut(e.to_string())),
+    // Clean end or torn frame: only a pipe that closes before the first byte of the length
+    // ended cleanly; one that closes after one, two or three of its bytes cut a frame.
+    let mut got = 0;
+    while got < prefix.len() {
+        match input.read(&mut prefix[got..]) {
+            Ok(0) if got == 0 => return Ok(None),
+            Ok(0) => {
+                return Err(FrameError::Cut(format!(
+                    "after {got} of the 4 length bytes"
+                )));
+            }
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FrameError::Cut(e.to_string())),
+        }
     }
     let announced = u32::from_le_bytes(prefix);
     if announced as usize > MAX_FRAME {
@@ -127,5 +138,23 @@ mod tests {
         write_frame(&mut wrong, &vec![0xFFu8; 3]).unwrap();
         let error = read_frame::<(bool, bool)>(&mut &wrong[..]).unwrap_err();
         assert!(matches!(error, FrameError::Undecodable(_)), "{error}");
+    }
+
+    #[test]
+    fn a_pipe_cut_inside_the_length_is_a_torn_frame_not_a_clean_end() {
+        let mut pipe = Vec::new();
+        write_frame(&mut pipe, &7u64).unwrap();
+        for cut in 1..4 {
+            let torn = read_frame::<u64>(&mut &pipe[..cut]).unwrap_err();
+            assert!(
+                matches!(torn, FrameError::Cut(_)),
+                "cut after {cut}: {torn}"
+            );
+            assert!(
+                torn.to_string().contains(&format!("after {cut} of the 4")),
+                "{torn}"
+            );
+        }
+        assert_eq!(read_frame::<u64>(&mut &pipe[..0]), Ok(None));
     }
 }

@@ -9,13 +9,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::shared_memory::count_primes_into;
 use crate::thumbnails::{Thumbnail, thumbnail};
 
-/// One unit of work, as sent to a worker.
+// ANCHOR: task
+/// One unit of work, as sent to a worker: data that names the work, never code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Task {
     /// Count the primes in `start..end` by trial division.
     CountPrimes { start: u64, end: u64 },
+    /// Count the primes in `start..end` into the shared counter named `counter`: the result
+    /// goes through shared memory, not back in the reply (experiment 5).
+    CountPrimesInto {
+        counter: String,
+        start: u64,
+        end: u64,
+    },
     /// Add up `i * i` for every `i` below `n`.
     SumOfSquares { n: u64 },
     /// Make a thumbnail of this JPEG photo. (`serde_bytes` sends the bytes as one block; plain
@@ -31,6 +40,7 @@ pub enum Task {
     /// A task that goes wrong on purpose.
     Misbehave(Misbehaviour),
 }
+// ANCHOR_END: task
 
 /// The ways a task can go wrong, each of which the pool must survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +82,25 @@ pub fn count_primes(start: u64, end: u64, step: &mut impl FnMut()) -> u64 {
     primes
 }
 
+/// How many primes `range` holds, by a sieve of Eratosthenes over it: it crosses out the
+/// multiples of every number up to the square root of its end, instead of trying divisors.
+pub fn sieve_count(range: std::ops::Range<u64>) -> u64 {
+    let mut composite = vec![false; (range.end - range.start) as usize];
+    let mut p = 2;
+    while p * p < range.end {
+        // The first multiple of p in the range, but never p itself.
+        let first = range.start.div_ceil(p).max(2) * p;
+        for m in (first..range.end).step_by(p as usize) {
+            composite[(m - range.start) as usize] = true;
+        }
+        p += 1;
+    }
+    (range.start..range.end)
+        .zip(composite)
+        .filter(|&(n, crossed)| n >= 2 && !crossed)
+        .count() as u64
+}
+
 /// `sum(i * i for i in range(n))`, exactly (a u128 holds it for any `n` this lesson uses), in
 /// blocks of 4096 numbers, calling `step` after each block.
 pub fn sum_of_squares(n: u64, step: &mut impl FnMut()) -> u128 {
@@ -98,8 +127,16 @@ pub fn sum_of_squares(n: u64, step: &mut impl FnMut()) -> u128 {
 pub fn run_task(task: &Task, attempt: u32, step: &mut impl FnMut()) -> Output {
     match task {
         Task::CountPrimes { start, end } => Output::Count(count_primes(*start, *end, step)),
+        Task::CountPrimesInto {
+            counter,
+            start,
+            end,
+        } => match count_primes_into(counter, *start, *end) {
+            Ok(()) => Output::Nothing,
+            Err(why) => panic!("{why}"),
+        },
         Task::SumOfSquares { n } => Output::Sum(sum_of_squares(*n, step)),
-        Task::Thumbnail { jpeg } => match thumbnail(jpeg) {
+        Task::Thumbnail { jpeg } => match thumbnail(jpeg, step) {
             Ok(thumbnail) => Output::Thumbnail(thumbnail),
             Err(why) => panic!("{why}"),
         },
@@ -178,6 +215,20 @@ mod tests {
             })
             .sum();
         assert_eq!(total, 9592);
+    }
+
+    #[test]
+    fn the_sieve_agrees_with_trial_division() {
+        assert_eq!(sieve_count(0..100_000), 9592);
+        assert_eq!(sieve_count(0..30), 10);
+        assert_eq!(sieve_count(7..8), 1);
+        for range in [999_000..1_000_000, 1_000_000..1_000_500, 2..3] {
+            assert_eq!(
+                sieve_count(range.clone()),
+                count_primes(range.start, range.end, &mut || {}),
+                "{range:?}"
+            );
+        }
     }
 
     #[test]

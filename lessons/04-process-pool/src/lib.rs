@@ -15,8 +15,11 @@
 pub mod costs;
 pub mod cpu_jobs;
 pub mod crashes;
+pub mod four_ways;
 pub mod frames;
 pub mod jobs;
 pub mod pool;
+pub mod shared_memory;
+pub mod task_sizes;
 pub mod thumbnails;
 pub mod worker;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use lesson_04_process_pool::cpu_jobs::{self, Setup};
-use lesson_04_process_pool::{costs, crashes, thumbnails, worker};
+use lesson_04_process_pool::{costs, crashes, shared_memory, thumbnails, worker};
 use lesson_kit::cli::{self, CommonArgs};
 
 /// Lesson 04: process pools: what worker processes cost, and what they buy.
@@ -16,11 +16,12 @@ struct Args {
           value_parser = clap::value_parser!(u64).range(10_000..=100_000_000))]
     size: u64,
 
-    /// How many photos to make thumbnails of (6: three per worker on 2 cores, so that the
-    /// slower first tasks of fresh workers do not decide the speedup)
-    #[arg(long, value_name = "N", default_value_t = 6,
+    /// How many photos to make thumbnails of [default: 6 in a release build (three per worker
+    /// on 2 cores, so that the slower first tasks of fresh workers do not decide the speedup),
+    /// 2 in a debug build, so that its tour stays short]
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=200))]
-    photos: u16,
+    photos: Option<u16>,
 
     #[command(flatten)]
     common: CommonArgs<Experiment>,
@@ -37,12 +38,26 @@ enum Experiment {
     Thumbnails,
     /// what processes cost: start-up, messages, memory, and when a pool wins or loses
     Costs,
+    /// memory shared between worker processes: an AtomicU64 they all map
+    Shared,
     /// what processes buy: tasks that panic, abort, are killed or corrupt the pipe
     Crashes,
 }
 
 /// The sums of squares: as many tasks as the articles use.
 const SQUARE_TASKS: u64 = 8;
+
+/// The photos of the thumbnail batch, and why that many.
+fn photos(chosen: Option<u16>) -> (usize, &'static str) {
+    match chosen {
+        Some(n) => (usize::from(n), "as chosen with --photos"),
+        None if cfg!(debug_assertions) => (
+            2,
+            "a debug build's default; a release build makes 6, three per worker on 2 cores",
+        ),
+        None => (6, "a release build's default: three per worker on 2 cores"),
+    }
+}
 
 // ANCHOR: main
 fn main() -> ExitCode {
@@ -70,19 +85,23 @@ fn main() -> ExitCode {
         report.add(cpu_jobs::squares(10 * args.size, SQUARE_TASKS, setup));
     }
     // The photos are made once, before anything is timed; the costs experiment needs one.
+    let (count, why) = photos(args.photos);
     let photos = match (
         common.wants(Experiment::Thumbnails),
         common.wants(Experiment::Costs),
     ) {
-        (true, _) => thumbnails::photo_batch(usize::from(args.photos)),
+        (true, _) => thumbnails::photo_batch(count),
         (false, true) => thumbnails::photo_batch(1),
         (false, false) => Vec::new(),
     };
     if common.wants(Experiment::Thumbnails) {
-        report.add(cpu_jobs::thumbnails(&photos, setup));
+        report.add(cpu_jobs::thumbnails(&photos, why, setup));
     }
     if common.wants(Experiment::Costs) {
         report.add(costs::costs(setup, &photos[0]));
+    }
+    if common.wants(Experiment::Shared) {
+        report.add(shared_memory::shared_memory(args.size, setup));
     }
     if common.wants(Experiment::Crashes) {
         report.add(crashes::crashes(setup));

@@ -55,11 +55,14 @@ pub fn fit(width: u32, height: u32, bound: u32) -> (u32, u32) {
 
 // ANCHOR: thumbnail
 /// The job of one task: decode the JPEG, shrink it to fit the box with a Lanczos filter, encode
-/// it as a JPEG again. Bytes in, bytes out: it runs the same in any thread or process.
-pub fn thumbnail(jpeg: &[u8]) -> Result<Thumbnail, String> {
+/// it as a JPEG again. Bytes in, bytes out: it runs the same in any thread or process. `step` is
+/// called between the stages and after each band of resized rows (the GIL simulator's chance to
+/// switch threads; a no-op everywhere else).
+pub fn thumbnail(jpeg: &[u8], step: &mut dyn FnMut()) -> Result<Thumbnail, String> {
     let photo = decode_jpeg(jpeg)?;
+    step();
     let (width, height) = fit(photo.width, photo.height, THUMBNAIL_BOX);
-    let small = resize_lanczos(&photo, width, height);
+    let small = resize_lanczos(&photo, width, height, step);
     Ok(Thumbnail {
         width,
         height,
@@ -82,12 +85,12 @@ mod tests {
     #[test]
     fn a_thumbnail_fits_the_box() {
         let photo = encode_jpeg(&synthetic_photo(3, 1200, 900), 90);
-        let thumb = thumbnail(&photo).unwrap();
+        let thumb = thumbnail(&photo, &mut || {}).unwrap();
         assert_eq!((thumb.width, thumb.height), (800, 600));
         assert!(
             thumb.jpeg.starts_with(&[0xFF, 0xD8]),
             "a JPEG starts with SOI"
         );
-        assert!(thumbnail(b"not a jpeg").is_err());
+        assert!(thumbnail(b"not a jpeg", &mut || {}).is_err());
     }
 }

@@ -1,11 +1,13 @@
 //! The worker side: the same binary, started again with one environment variable set.
 //!
-//! Python's `multiprocessing` either forks the parent (a copy of everything, including locks
-//! held by other threads at that instant) or, with "spawn", starts a fresh interpreter that
-//! re-imports the main module; that is why a pool must be created under
-//! `if __name__ == '__main__':`, or each worker would start a pool of its own. A Rust program
-//! runs no code on "import": nothing runs before `main`. So the lesson starts its own executable
-//! again (`std::env::current_exe()`), and the first line of `main` asks whether it is a worker.
+//! Python's `multiprocessing` has three start methods (CPython 3.14 docs): "fork" copies the
+//! parent (a copy of everything, including locks held by other threads at that instant);
+//! "spawn" starts a fresh interpreter that re-imports the main module, which is why a pool must
+//! be created under `if __name__ == '__main__':`, or each worker would start a pool of its own;
+//! "forkserver" forks each worker from a small server process started early, before the program
+//! has threads (the default on Linux since 3.14). A Rust program runs no code on "import":
+//! nothing runs before `main`. So the lesson starts its own executable again
+//! (`std::env::current_exe()`), and the first line of `main` asks whether it is a worker.
 //! The protocol is plain: read a request frame from stdin, do the task, write a reply frame to
 //! stdout, until stdin closes.
 
@@ -19,6 +21,10 @@ use crate::jobs::{Output, Task, run_task};
 
 /// Set, to the parent's process id, in the environment of every worker the pool starts.
 pub const WORKER_ENV: &str = "LESSON_04_WORKER_OF";
+
+/// Set (to anything) in the lesson's environment, its workers skip the parent-death signal. Only
+/// the tests set it, to show which way a worker dies without it (`tests/ctrl_c.rs`).
+pub const WITHOUT_PDEATHSIG_ENV: &str = "LESSON_04_WITHOUT_PDEATHSIG";
 
 /// What the pool sends: a task, which attempt this is, and an id to match the reply.
 #[derive(Debug, Serialize, Deserialize)]
@@ -42,16 +48,19 @@ pub fn serve_if_worker() {
     let Some(parent) = std::env::var(WORKER_ENV).ok().and_then(|p| p.parse().ok()) else {
         return;
     };
-    die_with_parent(parent);
+    if std::env::var_os(WITHOUT_PDEATHSIG_ENV).is_none() {
+        die_with_parent(parent);
+    }
     serve();
     std::process::exit(0);
 }
 // ANCHOR_END: serve_if_worker
 
 // ANCHOR: die_with_parent
-/// Asks Linux to kill this worker when its parent dies, however the parent dies (a crash,
-/// Ctrl-C, SIGKILL): a worker must never outlive the pool. If the parent died before the request
-/// was made, this process already has a new parent, and it exits at once.
+/// Asks Linux to kill this worker when its parent dies, however the parent dies (a crash, a
+/// `kill`, SIGKILL): a worker must never outlive the pool. If the parent died before the request
+/// was made, this process already has a new parent, and it exits at once. ("Parent" is the
+/// thread that started this process: see `pool/start.rs`.)
 fn die_with_parent(parent: u32) {
     // SAFETY: prctl(PR_SET_PDEATHSIG) and getppid only read and set this process's own state.
     let parent_now = unsafe {

@@ -12,7 +12,14 @@ fn run(args: &[&str]) -> std::process::Output {
 fn the_shared_conventions_hold() {
     assert_shared_conventions(
         LESSON,
-        &["primes", "squares", "thumbnails", "costs", "crashes"],
+        &[
+            "primes",
+            "squares",
+            "thumbnails",
+            "costs",
+            "shared",
+            "crashes",
+        ],
     );
 }
 

@@ -36,20 +36,46 @@ pub fn decode_jpeg(jpeg: &[u8]) -> Result<Rgb, String> {
     })
 }
 
+/// Destination rows resized per call in [`resize_lanczos`]: one band.
+pub const BAND_ROWS: u32 = 32;
+
 /// Resizes to exactly `width` x `height` with a Lanczos-3 filter, as Pillow's `Image.LANCZOS`.
 /// `fast_image_resize` does it with the CPU's vector instructions (SSE4.1, AVX2, Neon). The typed
 /// call compiles its code for RGB pixels only, not for every pixel format it knows.
-pub fn resize_lanczos(photo: &Rgb, width: u32, height: u32) -> Rgb {
+///
+/// The rows are made in bands of [`BAND_ROWS`], with `step` called after each, so that the GIL
+/// simulator can switch threads inside this long computation. Each band reads the source rows
+/// its filter needs, even outside the band (`fast_image_resize` clamps its window to the whole
+/// image, not to the crop box), so the bands join without a seam.
+pub fn resize_lanczos(photo: &Rgb, width: u32, height: u32, step: &mut dyn FnMut()) -> Rgb {
     let source = TypedImageRef::<U8x3>::from_buffer(photo.width, photo.height, &photo.pixels)
         .expect("an RGB buffer of width x height x 3 bytes");
     let mut pixels = vec![0u8; width as usize * height as usize * 3];
-    let mut resized = TypedImage::<U8x3>::from_buffer(width, height, &mut pixels)
-        .expect("a buffer of the new size");
-    let lanczos = fir::ResizeOptions::new()
-        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-    fir::Resizer::new()
-        .resize_typed(&source, &mut resized, &lanczos)
-        .expect("RGB to RGB, both non-empty");
+    let scale = f64::from(photo.height) / f64::from(height);
+    let mut resizer = fir::Resizer::new();
+    let row_bytes = width as usize * 3;
+    for (band, rows) in pixels
+        .chunks_mut(BAND_ROWS as usize * row_bytes)
+        .enumerate()
+    {
+        let top = band as u32 * BAND_ROWS;
+        let band_height = (rows.len() / row_bytes) as u32;
+        let mut resized = TypedImage::<U8x3>::from_buffer(width, band_height, rows)
+            .expect("a buffer of one band");
+        let lanczos = fir::ResizeOptions::new()
+            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
+            .crop(
+                0.0,
+                f64::from(top) * scale,
+                f64::from(photo.width),
+                (f64::from(band_height) * scale)
+                    .min(f64::from(photo.height) - f64::from(top) * scale),
+            );
+        resizer
+            .resize_typed(&source, &mut resized, &lanczos)
+            .expect("RGB to RGB, both non-empty");
+        step();
+    }
     Rgb {
         width,
         height,

@@ -1,34 +1,42 @@
 //! A process pool, written out so that every part can be seen: what `multiprocessing.Pool` and
 //! `ProcessPoolExecutor` do behind their one-line API.
 //!
-//! - **Start**: run this same executable N times with [`WORKER_ENV`] set, each with a pipe to
-//!   its stdin (tasks) and one from its stdout (results).
-//! - **Keep every worker busy**: hand each idle worker the next task; when a result comes back,
+//! - **Start** ([`start`]): run this same executable N times with [`WORKER_ENV`](crate::worker::WORKER_ENV) set, each with
+//!   a pipe to its stdin (tasks) and one from its stdout (results), all from one thread that
+//!   lives as long as the pool.
+//! - **Keep every worker busy** ([`batch`]): hand each idle worker the next task; when a result comes back,
 //!   that worker is idle again.
 //! - **Listen to all of them at once**: one small thread per worker reads its pipe and forwards
 //!   each reply, or the news that the pipe broke, to a single channel the pool waits on.
 //! - **Survive crashes**: a worker that dies or sends garbage is reaped, its exit status turned
 //!   into words, a replacement started, and its task retried once or marked failed.
-//! - **Leave nothing behind**: dropping the pool kills and waits for every worker, and each
-//!   worker asked Linux to kill it if the pool's process dies first (see `worker.rs`).
+//! - **Leave nothing behind** ([`ending`]): dropping the pool kills and reaps every worker, and
+//!   each worker asked Linux to kill it if the pool's process dies first (see `worker.rs`).
 //!
 //! A production Rust program would reach for threads first (rayon) and, when it truly needs
 //! processes, for a crate that does this (such as `procspawn`, or `ipc-channel` for the pipes).
 
-use std::collections::{HashMap, VecDeque};
-use std::io::{BufReader, BufWriter};
-use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+mod batch;
+mod ending;
+mod start;
+
+use std::collections::HashMap;
+use std::io::BufWriter;
+use std::path::Path;
+use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use lesson_kit::timeline::{Recorder, Timeline};
 
-use crate::frames::{FrameError, read_frame, write_frame};
+use crate::frames::{FrameError, write_frame};
 use crate::jobs::{Output, Task};
-use crate::worker::{Reply, Request, WORKER_ENV};
+use crate::worker::{Reply, Request};
+
+pub use ending::describe;
+use ending::stop;
+use start::Spawner;
 
 /// A task that crashed its worker is tried this many times in all: a crash may be bad luck
 /// (the out-of-memory killer), or the task itself (it crashes every time).
@@ -100,8 +108,9 @@ pub struct PoolStats {
     pub requests_sent: u64,
 }
 
+/// A pool of worker processes. The fields drop in this order after [`Drop`]: the workers are
+/// reaped before the thread that started them ends.
 pub struct Pool {
-    program: PathBuf,
     workers: Vec<Worker>,
     /// From the reader threads: which worker, what arrived, how many bytes it took.
     events: Receiver<(WorkerId, Incoming, u64)>,
@@ -114,6 +123,8 @@ pub struct Pool {
     /// Every process id this pool ever started, to prove none of them outlives it.
     pids: Vec<u32>,
     recorder: Option<Recorder>,
+    /// The thread that starts every worker (see [`start`] for why one thread).
+    spawner: Spawner,
 }
 
 impl Pool {
@@ -122,7 +133,6 @@ impl Pool {
     pub fn start(program: &Path, size: usize) -> std::io::Result<Pool> {
         let (events_sender, events) = mpsc::channel();
         let mut pool = Pool {
-            program: program.to_path_buf(),
             workers: Vec::new(),
             events,
             events_sender,
@@ -132,6 +142,7 @@ impl Pool {
             stats: PoolStats::default(),
             pids: Vec::new(),
             recorder: None,
+            spawner: Spawner::start(program),
         };
         for _ in 0..size.max(1) {
             let worker = pool.spawn_worker()?;
@@ -140,45 +151,6 @@ impl Pool {
         Ok(pool)
     }
     // ANCHOR_END: start
-
-    // ANCHOR: spawn_worker
-    fn spawn_worker(&mut self) -> std::io::Result<Worker> {
-        let mut child = Command::new(&self.program)
-            .env(WORKER_ENV, std::process::id().to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()?;
-        let id = self.next_id;
-        self.next_id += 1;
-        self.stats.workers_started += 1;
-        self.pids.push(child.id());
-        let from_worker = child.stdout.take().expect("stdout is piped");
-        let to_worker = Some(BufWriter::new(child.stdin.take().expect("stdin is piped")));
-        let events = self.events_sender.clone();
-        // One reader per worker, so that the pool hears from whichever worker speaks first.
-        let reader = std::thread::spawn(move || {
-            let mut from_worker = Counted::new(BufReader::new(from_worker));
-            loop {
-                let (incoming, last) = match read_frame::<Reply>(&mut from_worker) {
-                    Ok(Some(reply)) => (Incoming::Reply(reply), false),
-                    Ok(None) => (Incoming::Closed, true),
-                    Err(garbage) => (Incoming::Garbage(garbage), true),
-                };
-                let bytes = std::mem::take(&mut from_worker.bytes);
-                if events.send((id, incoming, bytes)).is_err() || last {
-                    return;
-                }
-            }
-        });
-        Ok(Worker {
-            id,
-            child,
-            to_worker,
-            reader: Some(reader),
-            running: None,
-        })
-    }
-    // ANCHOR_END: spawn_worker
 
     /// How many workers the pool keeps running.
     pub fn size(&self) -> usize {
@@ -341,154 +313,4 @@ impl Pool {
         }
     }
     // ANCHOR_END: replace
-
-    // ANCHOR: run
-    /// Runs every task and returns one report per task, in order. Each worker has one task at
-    /// a time; a task whose worker is lost is tried again (up to [`MAX_ATTEMPTS`]), and a task
-    /// that panicked is reported as failed: it would panic again.
-    pub fn run(&mut self, tasks: &[Task]) -> Vec<TaskReport> {
-        let mut reports: Vec<Option<TaskReport>> = vec![None; tasks.len()];
-        let mut lost: Vec<Vec<String>> = vec![Vec::new(); tasks.len()];
-        let mut queue: VecDeque<Job> = (0..tasks.len())
-            .map(|task| Job { task, attempt: 1 })
-            .collect();
-        let mut unfinished = tasks.len();
-        while unfinished > 0 && self.size() > 0 {
-            // Keep every worker busy: each idle worker gets the next task.
-            for worker in self.idle_workers() {
-                let Some(job) = queue.pop_front() else { break };
-                self.send(worker, job, &tasks[job.task]);
-            }
-            let (job, outcome) = match self.next_event(None) {
-                Some(Event::Done { job, outcome, .. }) => (job, outcome),
-                Some(Event::Lost {
-                    job: Some(job),
-                    cause,
-                    ..
-                }) => {
-                    if job.attempt < MAX_ATTEMPTS {
-                        lost[job.task].push(cause);
-                        queue.push_front(Job {
-                            task: job.task,
-                            attempt: job.attempt + 1,
-                        });
-                        continue;
-                    }
-                    (job, Err(cause))
-                }
-                Some(Event::Lost { job: None, .. }) | None => continue, // an idle worker, replaced
-            };
-            let lost_attempts = std::mem::take(&mut lost[job.task]);
-            reports[job.task] = Some(TaskReport {
-                outcome,
-                attempts: job.attempt,
-                lost_attempts,
-            });
-            unfinished -= 1;
-        }
-        let no_worker = || TaskReport {
-            outcome: Err("no worker could be started".into()),
-            attempts: 0,
-            lost_attempts: Vec::new(),
-        };
-        reports
-            .into_iter()
-            .map(|r| r.unwrap_or_else(no_worker))
-            .collect()
-    }
-    // ANCHOR_END: run
-
-    /// Closes every worker's stdin, so each one finishes and exits by itself, and waits for
-    /// them (killing any that takes longer than a second). Returns how each one ended.
-    pub fn shutdown(mut self) -> Vec<String> {
-        let mut workers: Vec<Worker> = self.workers.drain(..).collect();
-        for worker in &mut workers {
-            // Closing the pipe is the worker's signal to stop: its `read_frame` returns `None`.
-            worker.to_worker = None;
-        }
-        workers
-            .iter_mut()
-            .map(|worker| describe(stop(worker, Duration::from_secs(1)).0))
-            .collect()
-    }
-}
-
-// ANCHOR: drop
-/// Dropping the pool (at the end of a scope, on an early return, or while a panic unwinds)
-/// kills and reaps every worker: no process outlives the pool.
-impl Drop for Pool {
-    fn drop(&mut self) {
-        for mut worker in self.workers.drain(..) {
-            let _ = worker.child.kill();
-            stop(&mut worker, Duration::ZERO);
-        }
-    }
-}
-// ANCHOR_END: drop
-
-/// Waits up to `grace` for a worker to exit, then kills it; always reaps it (no zombie is left)
-/// and joins its reader thread. Returns its exit status, and whether it had to be killed.
-fn stop(worker: &mut Worker, grace: Duration) -> (Option<ExitStatus>, bool) {
-    let deadline = Instant::now() + grace;
-    let ended = loop {
-        match worker.child.try_wait() {
-            Ok(Some(status)) => break (Some(status), false),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_micros(100)),
-            _ => {
-                let _ = worker.child.kill();
-                break (worker.child.wait().ok(), true);
-            }
-        }
-    };
-    if let Some(reader) = worker.reader.take() {
-        let _ = reader.join();
-    }
-    ended
-}
-
-/// An exit status in words: "exited normally", "was killed by signal 6 (SIGABRT)".
-pub fn describe(status: Option<ExitStatus>) -> String {
-    match status {
-        Some(status) if status.success() => "exited normally".to_string(),
-        Some(status) => match (status.code(), status.signal()) {
-            (Some(code), _) => format!("exited with code {code}"),
-            (None, Some(signal)) => {
-                format!("was killed by signal {signal} ({})", signal_name(signal))
-            }
-            _ => format!("ended: {status}"),
-        },
-        None => "could not be waited for".to_string(),
-    }
-}
-
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGABRT => "SIGABRT, the process aborted",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGSEGV => "SIGSEGV, a bad memory access",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGINT => "SIGINT, Ctrl-C",
-        libc::SIGPIPE => "SIGPIPE",
-        _ => "a signal",
-    }
-}
-
-/// A reader that counts the bytes that pass through it.
-struct Counted<R> {
-    inner: R,
-    bytes: u64,
-}
-
-impl<R> Counted<R> {
-    fn new(inner: R) -> Self {
-        Counted { inner, bytes: 0 }
-    }
-}
-
-impl<R: std::io::Read> std::io::Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
 }

@@ -1,0 +1,145 @@
+//! Part of experiment 4: where the pool's costs decide the race.
+//!
+//! The same total work, `sum(i * i for i in range(n))` over [`TOTAL_NUMBERS`] numbers, cut into
+//! many tiny tasks, a hundred middling ones, or a few big ones. Each task costs the pool a round
+//! trip; whether that is much or little depends on how long the task computes.
+
+use std::time::Duration;
+
+use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
+use lesson_kit::table::Table;
+use lesson_kit::value::Segment;
+use lesson_kit::{Measured, Section, phrase};
+
+use crate::cpu_jobs::{Setup, sequential, with_rayon};
+use crate::jobs::{Task, checksum};
+use crate::pool::Pool;
+
+/// The numbers summed in all, whatever the size of the tasks.
+pub const TOTAL_NUMBERS: u64 = 8_000_000;
+
+/// Numbers per task: tiny, middling, big. Each divides [`TOTAL_NUMBERS`].
+pub const TASK_SIZES: [u64; 3] = [2_000, 100_000, 1_000_000];
+
+// ANCHOR: same_total
+/// The whole job in tasks of `numbers` each: always [`TOTAL_NUMBERS`] numbers in all.
+pub fn same_total(numbers: u64) -> Vec<Task> {
+    vec![Task::SumOfSquares { n: numbers }; (TOTAL_NUMBERS / numbers) as usize]
+}
+// ANCHOR_END: same_total
+
+/// One size's runs: sequential, rayon, and the pool (started beforehand), interleaved.
+fn measure_size(
+    tasks: &[Task],
+    setup: Setup,
+    threads: &rayon::ThreadPool,
+    pool: &mut Pool,
+) -> Vec<Runs<u64>> {
+    interleaved(
+        setup.reps,
+        vec![
+            Variant::new("sequential", || checksum(&sequential(tasks))),
+            Variant::new("rayon", || checksum(&with_rayon(tasks, threads))),
+            Variant::new("process pool", || {
+                let outputs: Vec<_> = pool
+                    .run(tasks)
+                    .into_iter()
+                    .map(|r| r.outcome.unwrap_or(crate::jobs::Output::Nothing))
+                    .collect();
+                checksum(&outputs)
+            }),
+        ],
+    )
+}
+
+/// The pool against one thread and rayon, for each task size; `round_trip` is the pool's
+/// measured cost per empty task.
+pub fn wins_and_losses(section: &mut Section, setup: Setup, round_trip: Duration) {
+    let threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(setup.workers)
+        .build()
+        .expect("a rayon pool");
+    let mut pool = Pool::start(setup.program, setup.workers).expect("workers start");
+    let mut table = Table::new(&[
+        ("task", "numbers per task"),
+        ("tasks", "tasks"),
+        ("total", "numbers in all"),
+        ("work_per_task_s", "work per task"),
+        ("sequential_s", "sequential"),
+        ("rayon_s", "rayon"),
+        ("pool_s", "process pool"),
+        ("pool_speedup", "pool speedup"),
+    ]);
+    let (mut verdicts, mut agreed) = (Vec::new(), true);
+    for numbers in TASK_SIZES {
+        let tasks = same_total(numbers);
+        let runs = measure_size(&tasks, setup, &threads, &mut pool);
+        agreed &= agreed_result(&runs).is_ok();
+        // One thread's work is deterministic: its minimum. Threads and processes in parallel
+        // depend on scheduling luck: their median.
+        let (seq, par, procs) = (
+            runs[0].min_wall(),
+            runs[1].median_wall(),
+            runs[2].median_wall(),
+        );
+        let per_task = seq / tasks.len() as u32;
+        let speedup = seq.as_secs_f64() / procs.as_secs_f64().max(1e-12);
+        table.row(vec![
+            numbers.into(),
+            tasks.len().into(),
+            (numbers * tasks.len() as u64).into(),
+            Measured::Time(per_task).into(),
+            Measured::Time(seq).into(),
+            Measured::Time(par).into(),
+            Measured::Time(procs).into(),
+            Measured::Ratio(speedup).into(),
+        ]);
+        verdicts.push((numbers, per_task, speedup));
+    }
+    pool.shutdown();
+    section.check(
+        agreed,
+        phrase!(
+            "the same {} numbers in all at every size, and the same sums on one thread, on rayon \
+             and on the pool, in every run",
+            TOTAL_NUMBERS
+        ),
+    );
+    section.table(
+        &format!(
+            "The same job in tasks of three sizes ({} workers, pool started beforehand; {} \
+             interleaved runs: sequential by its minimum, rayon and the pool by their median)",
+            setup.workers, setup.reps
+        ),
+        table,
+    );
+    for (size, (numbers, work, speedup)) in verdicts.into_iter().enumerate() {
+        let words = if speedup < 0.8 {
+            "the pool lost: sending each task cost more than doing it"
+        } else if speedup < 1.25 {
+            "about even"
+        } else {
+            "the pool won: the work dwarfs the messages"
+        }
+        .to_string();
+        // The middle size is near the edge: debug and release builds, or a busy moment, tip it.
+        let words = if size == 1 {
+            Segment::from(Measured::Varies(words))
+        } else {
+            Segment::from(words)
+        };
+        section.verdict(phrase!(
+            "Tasks of {} numbers ({} of work each, against {} per round trip): the pool ran at {} \
+             the speed of one thread: {}.",
+            numbers,
+            Measured::Time(work),
+            Measured::Time(round_trip),
+            Measured::Ratio(speedup),
+            words
+        ));
+    }
+    section.verdict(
+        "Give a process pool few, big tasks with small messages: a task should take far longer than \
+         a round trip. Python's Pool.map has chunksize for this reason. Threads pay almost nothing.",
+    );
+}
