@@ -1,13 +1,16 @@
 //! The codec's functions, end to end. (Integration tests, so that the optimised library is
 //! compiled once, not a second time as a unit-test crate.)
 
-use lesson_04_codec::{decode_jpeg, encode_jpeg, resize_lanczos, synthetic_photo};
+use lesson_04_codec::{
+    decode_jpeg, encode_jpeg, resize_lanczos, synthetic_photo, synthetic_photo_on_this_thread,
+};
 
 #[test]
 fn photos_are_deterministic_and_differ_by_seed() {
     let a = synthetic_photo(1, 64, 48);
     assert_eq!(a, synthetic_photo(1, 64, 48));
     assert_ne!(a, synthetic_photo(2, 64, 48));
+    assert_eq!(a, synthetic_photo_on_this_thread(1, 64, 48));
 }
 
 #[test]
