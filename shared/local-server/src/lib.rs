@@ -80,7 +80,9 @@ impl LocalServer {
             }
             Err(_) => {
                 let _ = thread.join();
-                Err(io::Error::other("the server thread ended before it started"))
+                Err(io::Error::other(
+                    "the server thread ended before it started",
+                ))
             }
         }
     }

@@ -32,7 +32,10 @@ impl Payload {
     /// The first `len` bytes of `chunk` repeated end to end. `chunk` must not be empty unless
     /// `len` is 0.
     pub fn repeat(chunk: Bytes, len: u64) -> Payload {
-        assert!(len == 0 || !chunk.is_empty(), "a body needs bytes to repeat");
+        assert!(
+            len == 0 || !chunk.is_empty(),
+            "a body needs bytes to repeat"
+        );
         Payload {
             chunk,
             left: len,

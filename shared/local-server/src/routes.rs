@@ -58,7 +58,13 @@ impl State {
             photos,
             // Printable, so a learner who looks at a body sees something: "abc...xyz\n" repeated.
             filler: (0..64 * 1024)
-                .map(|i| if i % 27 == 26 { b'\n' } else { b'a' + (i % 27) as u8 })
+                .map(|i| {
+                    if i % 27 == 26 {
+                        b'\n'
+                    } else {
+                        b'a' + (i % 27) as u8
+                    }
+                })
                 .collect(),
             stopping,
             attempts: Mutex::default(),
@@ -66,7 +72,10 @@ impl State {
     }
 
     pub(crate) fn forget_attempts(&self) {
-        self.attempts.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.attempts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Resolves when the server is shutting down (or its handle is gone).
@@ -81,7 +90,9 @@ pub(crate) async fn handle(
     state: Arc<State>,
 ) -> Result<Response<Payload>, Infallible> {
     let in_flight = state.counters.enter();
-    let response = route(&request, &state).await.unwrap_or_else(|refusal| refusal);
+    let response = route(&request, &state)
+        .await
+        .unwrap_or_else(|refusal| refusal);
     state.counters.answered();
     Ok(response.map(|body| body.counted(in_flight)))
 }
@@ -94,7 +105,7 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
         return Err(text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n"));
     }
     let path = request.uri().path();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let segments: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
     match segments.as_slice() {
         [""] => Ok(text(StatusCode::OK, INDEX)),
         ["delay", ms] => delay(ms, state).await,
@@ -103,7 +114,10 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
         ["status", code] => status(code),
         ["flaky", percent, key] => flaky(percent, key, state),
         ["stall"] => stall(state).await,
-        _ => Err(text(StatusCode::NOT_FOUND, format!("no route for {path}; try /\n"))),
+        _ => Err(text(
+            StatusCode::NOT_FOUND,
+            format!("no route for {path}; try /\n"),
+        )),
     }
 }
 
@@ -132,7 +146,11 @@ fn bytes(n: &str, state: &State) -> Answer {
 fn image(id: &str, state: &State) -> Answer {
     let id = number("image id", id, 0, MAX_IMAGE_ID)?;
     let photo = state.photos[(id % PHOTOS) as usize].clone();
-    Ok(with_type(StatusCode::OK, Payload::once(photo), "image/jpeg"))
+    Ok(with_type(
+        StatusCode::OK,
+        Payload::once(photo),
+        "image/jpeg",
+    ))
 }
 
 /// The status code asked for, with a one-line body (none where HTTP forbids one).
@@ -153,7 +171,10 @@ fn status(code: &str) -> Answer {
 fn flaky(percent: &str, key: &str, state: &State) -> Answer {
     let percent = number("percent", percent, 0, 100)?;
     if key.len() > MAX_KEY_LEN {
-        let why = format!("a key of {} bytes is longer than {MAX_KEY_LEN}\n", key.len());
+        let why = format!(
+            "a key of {} bytes is longer than {MAX_KEY_LEN}\n",
+            key.len()
+        );
         return Err(text(StatusCode::BAD_REQUEST, why));
     }
     let attempt = {
@@ -168,11 +189,19 @@ fn flaky(percent: &str, key: &str, state: &State) -> Answer {
     };
     let fails = fails(key, attempt, percent);
     let mut response = if fails {
-        text(StatusCode::SERVICE_UNAVAILABLE, format!("attempt {attempt} of {key} failed\n"))
+        text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("attempt {attempt} of {key} failed\n"),
+        )
     } else {
-        text(StatusCode::OK, format!("attempt {attempt} of {key} succeeded\n"))
+        text(
+            StatusCode::OK,
+            format!("attempt {attempt} of {key} succeeded\n"),
+        )
     };
-    response.headers_mut().insert("x-attempt", HeaderValue::from(attempt));
+    response
+        .headers_mut()
+        .insert("x-attempt", HeaderValue::from(attempt));
     Ok(response)
 }
 
@@ -212,7 +241,10 @@ fn number(what: &str, text_value: &str, min: u64, max: u64) -> Result<u64, Respo
 }
 
 fn shutting_down() -> Response<Payload> {
-    text(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down\n")
+    text(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the server is shutting down\n",
+    )
 }
 
 fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Payload> {
@@ -236,7 +268,10 @@ mod tests {
         let failed = (0..10_000)
             .filter(|k| fails(&format!("url-{k}"), 1, 30))
             .count();
-        assert!((2_700..=3_300).contains(&failed), "{failed} of 10000 failed at 30%");
+        assert!(
+            (2_700..=3_300).contains(&failed),
+            "{failed} of 10000 failed at 30%"
+        );
         assert_eq!(fails("a", 1, 50), fails("a", 1, 50));
         assert!((0..100).all(|n| fails("a", n, 100) && !fails("a", n, 0)));
     }
@@ -244,7 +279,14 @@ mod tests {
     #[test]
     fn numbers_beyond_their_limit_are_refused_with_the_limit_named() {
         assert_eq!(number("delay", "60000", 0, MAX_DELAY_MS).ok(), Some(60_000));
-        for absurd in ["1000000000000", "-1", "abc", "", "1e3", "99999999999999999999999"] {
+        for absurd in [
+            "1000000000000",
+            "-1",
+            "abc",
+            "",
+            "1e3",
+            "99999999999999999999999",
+        ] {
             let refusal = number("delay", absurd, 0, MAX_DELAY_MS).unwrap_err();
             assert_eq!(refusal.status(), StatusCode::BAD_REQUEST, "{absurd}");
         }

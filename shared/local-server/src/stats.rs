@@ -147,7 +147,10 @@ mod tests {
         drop(_done);
         counters.reset();
         let stats = counters.snapshot();
-        assert_eq!((stats.received, stats.in_flight, stats.peak_in_flight), (0, 1, 1));
+        assert_eq!(
+            (stats.received, stats.in_flight, stats.peak_in_flight),
+            (0, 1, 1)
+        );
         drop(waiting);
         assert_eq!(counters.snapshot().in_flight, 0);
     }
