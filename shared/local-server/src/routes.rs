@@ -90,19 +90,25 @@ pub(crate) async fn handle(
     state: Arc<State>,
 ) -> Result<Response<Payload>, Infallible> {
     let in_flight = state.counters.enter();
-    let response = route(&request, &state)
-        .await
-        .unwrap_or_else(|refusal| refusal);
+    let response = match route(&request, &state).await {
+        Ok(response) => response,
+        Err(Refusal(status, why)) => text(status, why),
+    };
     state.counters.answered();
     Ok(response.map(|body| body.counted(in_flight)))
 }
 
-/// A response that refuses the request; `?` returns it early.
-type Answer = Result<Response<Payload>, Response<Payload>>;
+/// A route's answer, or its refusal of the request (a status and why), which `?` returns early.
+type Answer = Result<Response<Payload>, Refusal>;
+
+struct Refusal(StatusCode, String);
 
 async fn route(request: &Request<Incoming>, state: &State) -> Answer {
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        return Err(text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n"));
+        return Err(Refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD\n".into(),
+        ));
     }
     let path = request.uri().path();
     let segments: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
@@ -114,7 +120,7 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
         ["status", code] => status(code),
         ["flaky", percent, key] => flaky(percent, key, state),
         ["stall"] => stall(state).await,
-        _ => Err(text(
+        _ => Err(Refusal(
             StatusCode::NOT_FOUND,
             format!("no route for {path}; try /\n"),
         )),
@@ -175,13 +181,13 @@ fn flaky(percent: &str, key: &str, state: &State) -> Answer {
             "a key of {} bytes is longer than {MAX_KEY_LEN}\n",
             key.len()
         );
-        return Err(text(StatusCode::BAD_REQUEST, why));
+        return Err(Refusal(StatusCode::BAD_REQUEST, why));
     }
     let attempt = {
         let mut attempts = state.attempts.lock().unwrap_or_else(|e| e.into_inner());
         if attempts.len() >= MAX_KEYS && !attempts.contains_key(key) {
             let why = format!("over {MAX_KEYS} keys seen; reset_stats() forgets them\n");
-            return Err(text(StatusCode::TOO_MANY_REQUESTS, why));
+            return Err(Refusal(StatusCode::TOO_MANY_REQUESTS, why));
         }
         let seen = attempts.entry(key.to_owned()).or_insert(0);
         *seen += 1;
@@ -229,22 +235,20 @@ async fn stall(state: &State) -> Answer {
 }
 
 /// `text` as a whole number from `min` to `max`, or the `400` that says what is allowed.
-fn number(what: &str, text_value: &str, min: u64, max: u64) -> Result<u64, Response<Payload>> {
+fn number(what: &str, text_value: &str, min: u64, max: u64) -> Result<u64, Refusal> {
     match text_value.parse::<u64>() {
         Ok(value) if (min..=max).contains(&value) => Ok(value),
         _ => {
             let shown: String = text_value.chars().take(40).collect();
             let why = format!("{what} must be a whole number from {min} to {max}, not {shown:?}\n");
-            Err(text(StatusCode::BAD_REQUEST, why))
+            Err(Refusal(StatusCode::BAD_REQUEST, why))
         }
     }
 }
 
-fn shutting_down() -> Response<Payload> {
-    text(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "the server is shutting down\n",
-    )
+fn shutting_down() -> Refusal {
+    let why = "the server is shutting down\n".into();
+    Refusal(StatusCode::SERVICE_UNAVAILABLE, why)
 }
 
 fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Payload> {
@@ -287,8 +291,9 @@ mod tests {
             "1e3",
             "99999999999999999999999",
         ] {
-            let refusal = number("delay", absurd, 0, MAX_DELAY_MS).unwrap_err();
-            assert_eq!(refusal.status(), StatusCode::BAD_REQUEST, "{absurd}");
+            let Refusal(status, why) = number("delay", absurd, 0, MAX_DELAY_MS).unwrap_err();
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{absurd}");
+            assert!(why.contains("from 0 to 60000"), "{why}");
         }
     }
 }

@@ -49,13 +49,30 @@ fn ten_thousand_rude_clients_leave_the_server_answering() {
             (s + sent, r + refusals)
         })
     });
-    assert_eq!(sent, RUDE_CLIENTS, "only {sent} rude clients within {DEADLINE:?}");
-    assert_eq!(refusals, RUDE_CLIENTS / KINDS as usize, "every absurd parameter got a 4xx");
+    assert_eq!(
+        sent, RUDE_CLIENTS,
+        "only {sent} rude clients within {DEADLINE:?}"
+    );
+    assert_eq!(
+        refusals,
+        RUDE_CLIENTS / KINDS as usize,
+        "every absurd parameter got a 4xx"
+    );
 
     let client = client::blocking(Duration::from_secs(10)).unwrap();
-    let text = client.get(server.url("/delay/5")).send().unwrap().text().unwrap();
+    let text = client
+        .get(server.url("/delay/5"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert_eq!(text, "waited 5 ms\n");
-    let body = client.get(server.url("/bytes/100000")).send().unwrap().bytes().unwrap();
+    let body = client
+        .get(server.url("/bytes/100000"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
     assert_eq!(body.len(), 100_000);
     drop(client);
 
@@ -67,7 +84,10 @@ fn ten_thousand_rude_clients_leave_the_server_answering() {
     let stats = server.stats();
     println!("after {sent} rude clients: {stats:?}");
     assert!(stats.connections > RUDE_CLIENTS as u64, "{stats:?}");
-    assert!(stats.broken_connections > 1_000, "garbage was counted: {stats:?}");
+    assert!(
+        stats.broken_connections > 1_000,
+        "garbage was counted: {stats:?}"
+    );
     assert_eq!(stats.panics, 0, "{stats:?}");
     assert_eq!(PANICS.load(Relaxed), 0, "something panicked");
 }
