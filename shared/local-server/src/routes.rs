@@ -45,14 +45,14 @@ pub const MAX_KEYS: usize = 100_000;
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) counters: Arc<Counters>,
-    photos: Vec<Bytes>,
+    photos: &'static [Bytes],
     filler: Bytes,
     stopping: watch::Receiver<bool>,
     attempts: Mutex<HashMap<String, u64>>,
 }
 
 impl State {
-    pub(crate) fn new(photos: Vec<Bytes>, stopping: watch::Receiver<bool>) -> State {
+    pub(crate) fn new(photos: &'static [Bytes], stopping: watch::Receiver<bool>) -> State {
         State {
             counters: Arc::default(),
             photos,

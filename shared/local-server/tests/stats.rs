@@ -46,20 +46,38 @@ fn fetch_with_limit(server: &LocalServer, total: usize, limit: usize, ms: u64) {
     });
 }
 
+/// The most in flight the server saw for `total` requests at most `limit` at a time. On a busy
+/// machine the client may start its requests so slowly that the first ones are done before the
+/// last begin: then it tries again with a longer delay before it reports a lower peak.
+fn peak_seen(server: &LocalServer, total: usize, limit: usize) -> u64 {
+    let mut peak = 0;
+    for ms in [100, 400, 1_600] {
+        server.reset_stats();
+        fetch_with_limit(server, total, limit, ms);
+        let stats = server.stats();
+        assert_eq!(
+            (stats.received, stats.answered),
+            (total as u64, total as u64)
+        );
+        assert!(
+            stats.peak_in_flight <= limit as u64,
+            "over the limit: {stats:?}"
+        );
+        peak = stats.peak_in_flight;
+        if peak == limit as u64 {
+            break;
+        }
+    }
+    peak
+}
+
 #[test]
 fn the_peak_in_flight_is_the_client_limit() {
     let server = LocalServer::start().unwrap();
-    fetch_with_limit(&server, 60, 12, 100);
-    let stats = server.stats();
-    assert_eq!((stats.received, stats.answered), (60, 60));
-    assert_eq!(stats.peak_in_flight, 12, "{stats:?}");
+    assert_eq!(peak_seen(&server, 60, 12), 12);
     assert!(eventually(|| server.stats().in_flight == 0));
-
-    server.reset_stats();
-    fetch_with_limit(&server, 10, 3, 100);
-    let stats = server.stats();
-    assert_eq!((stats.received, stats.peak_in_flight), (10, 3), "{stats:?}");
-    assert_eq!(stats.panics, 0);
+    assert_eq!(peak_seen(&server, 10, 3), 3);
+    assert_eq!(server.stats().panics, 0);
 }
 
 #[test]
