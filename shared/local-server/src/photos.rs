@@ -8,7 +8,7 @@ use hyper::body::Bytes;
 
 /// How many different photos the server holds; `/image/{id}` serves photo `id % PHOTOS`.
 pub const PHOTOS: u64 = 8;
-/// Their size: small enough to encode in a few milliseconds, large enough to be a real download.
+/// Their size in pixels: small enough to encode in a few milliseconds, large enough to be a real download.
 pub const WIDTH: u32 = 640;
 pub const HEIGHT: u32 = 480;
 const QUALITY: u8 = 85;

@@ -26,7 +26,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::watch;
 
 use crate::payload::Payload;
-use crate::photos::PHOTOS;
+pub use crate::photos::{HEIGHT, PHOTOS, WIDTH};
 use crate::stats::Counters;
 
 /// The longest `/delay/{ms}`: one minute.
