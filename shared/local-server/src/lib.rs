@@ -27,6 +27,7 @@
 //! ```
 
 pub mod client;
+mod flaky;
 mod payload;
 mod photos;
 pub mod routes;

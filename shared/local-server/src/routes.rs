@@ -15,9 +15,8 @@
 //! methods other than GET and HEAD a `405`. Everything that waits (`/delay`, `/stall`) also
 //! watches for shutdown, so dropping the server never waits for a delay to run out.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::body::{Bytes, Incoming};
@@ -25,6 +24,8 @@ use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::watch;
 
+use crate::flaky::Attempts;
+pub use crate::flaky::{MAX_KEY_LEN, MAX_KEYS, fails};
 use crate::payload::Payload;
 pub use crate::photos::{HEIGHT, PHOTOS, WIDTH};
 use crate::stats::Counters;
@@ -37,9 +38,6 @@ pub const MAX_BYTES: u64 = 256 << 20;
 pub const MAX_IMAGE_ID: u64 = 1_000_000;
 /// How long `/stall` keeps a request waiting (one hour) unless the server shuts down first.
 pub const STALL_MS: u64 = 3_600_000;
-/// The longest `/flaky` key, and how many different keys it remembers attempts for.
-pub const MAX_KEY_LEN: usize = 100;
-pub const MAX_KEYS: usize = 100_000;
 
 /// What the routes share: the photos, the counters, the shutdown signal, `/flaky`'s attempts.
 #[derive(Debug)]
@@ -48,7 +46,7 @@ pub(crate) struct State {
     photos: &'static [Bytes],
     filler: Bytes,
     stopping: watch::Receiver<bool>,
-    attempts: Mutex<HashMap<String, u64>>,
+    attempts: Attempts,
 }
 
 impl State {
@@ -67,15 +65,12 @@ impl State {
                 })
                 .collect(),
             stopping,
-            attempts: Mutex::default(),
+            attempts: Attempts::default(),
         }
     }
 
     pub(crate) fn forget_attempts(&self) {
-        self.attempts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.attempts.forget();
     }
 
     /// Resolves when the server is shutting down (or its handle is gone).
@@ -183,18 +178,11 @@ fn flaky(percent: &str, key: &str, state: &State) -> Answer {
         );
         return Err(Refusal(StatusCode::BAD_REQUEST, why));
     }
-    let attempt = {
-        let mut attempts = state.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        if attempts.len() >= MAX_KEYS && !attempts.contains_key(key) {
-            let why = format!("over {MAX_KEYS} keys seen; reset_stats() forgets them\n");
-            return Err(Refusal(StatusCode::TOO_MANY_REQUESTS, why));
-        }
-        let seen = attempts.entry(key.to_owned()).or_insert(0);
-        *seen += 1;
-        *seen
-    };
-    let fails = fails(key, attempt, percent);
-    let mut response = if fails {
+    let attempt = state
+        .attempts
+        .next(key)
+        .map_err(|why| Refusal(StatusCode::TOO_MANY_REQUESTS, why))?;
+    let mut response = if fails(key, attempt, percent) {
         text(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("attempt {attempt} of {key} failed\n"),
@@ -209,19 +197,6 @@ fn flaky(percent: &str, key: &str, state: &State) -> Answer {
         .headers_mut()
         .insert("x-attempt", HeaderValue::from(attempt));
     Ok(response)
-}
-
-/// Whether attempt `attempt` of `key` fails: a hash of both, as a share of 100.
-pub fn fails(key: &str, attempt: u64, percent: u64) -> bool {
-    // FNV-1a, then a finalising mix so that the low digits are as random as the high ones.
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    for byte in key.bytes().chain(attempt.to_le_bytes()) {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    hash ^= hash >> 33;
-    hash % 100 < percent
 }
 
 /// Keeps the request waiting for an hour, or until the server shuts down.
@@ -266,19 +241,6 @@ fn with_type(status: StatusCode, body: Payload, content_type: &'static str) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn about_the_share_asked_for_fails_and_the_same_attempt_always_agrees() {
-        let failed = (0..10_000)
-            .filter(|k| fails(&format!("url-{k}"), 1, 30))
-            .count();
-        assert!(
-            (2_700..=3_300).contains(&failed),
-            "{failed} of 10000 failed at 30%"
-        );
-        assert_eq!(fails("a", 1, 50), fails("a", 1, 50));
-        assert!((0..100).all(|n| fails("a", n, 100) && !fails("a", n, 0)));
-    }
 
     #[test]
     fn numbers_beyond_their_limit_are_refused_with_the_limit_named() {
