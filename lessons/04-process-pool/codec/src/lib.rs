@@ -105,22 +105,40 @@ pub fn synthetic_photo(seed: u64, width: u32, height: u32) -> Rgb {
     pixels
         .par_chunks_mut(width as usize * 3)
         .enumerate()
-        .for_each(|(y, row)| {
-            for (x, rgb) in row.chunks_exact_mut(3).enumerate() {
-                let (x, y) = (x as u32, y as u32);
-                let base = smooth_pixel(seed, x, y, width, height);
-                let grain = splitmix(seed ^ (u64::from(y) << 32 | u64::from(x)));
-                for (channel, value) in rgb.iter_mut().enumerate() {
-                    // +-8 levels, from independent bits of one hash per pixel.
-                    let noise = (grain >> (8 * channel) & 15) as i8 - 8;
-                    *value = base[channel].saturating_add_signed(noise);
-                }
-            }
-        });
+        .for_each(|(y, row)| photo_row(seed, y as u32, row, width, height));
     Rgb {
         width,
         height,
         pixels,
+    }
+}
+
+/// The same picture, drawn on the calling thread alone: for a caller that must not start rayon's
+/// global pool, whose threads are never joined (the local server of lessons 05-07).
+pub fn synthetic_photo_on_this_thread(seed: u64, width: u32, height: u32) -> Rgb {
+    let mut pixels = vec![0u8; width as usize * height as usize * 3];
+    pixels
+        .chunks_mut(width as usize * 3)
+        .enumerate()
+        .for_each(|(y, row)| photo_row(seed, y as u32, row, width, height));
+    Rgb {
+        width,
+        height,
+        pixels,
+    }
+}
+
+/// Row `y` of the picture: the smooth picture plus grain.
+fn photo_row(seed: u64, y: u32, row: &mut [u8], width: u32, height: u32) {
+    for (x, rgb) in row.chunks_exact_mut(3).enumerate() {
+        let x = x as u32;
+        let base = smooth_pixel(seed, x, y, width, height);
+        let grain = splitmix(seed ^ (u64::from(y) << 32 | u64::from(x)));
+        for (channel, value) in rgb.iter_mut().enumerate() {
+            // +-8 levels, from independent bits of one hash per pixel.
+            let noise = (grain >> (8 * channel) & 15) as i8 - 8;
+            *value = base[channel].saturating_add_signed(noise);
+        }
     }
 }
 

@@ -2,13 +2,17 @@
 //! compiled once, not a second time as a unit-test crate.)
 
 use fast_image_resize as fir;
-use lesson_04_codec::{BAND_ROWS, Rgb, decode_jpeg, encode_jpeg, resize_lanczos, synthetic_photo};
+use lesson_04_codec::{
+    BAND_ROWS, Rgb, decode_jpeg, encode_jpeg, resize_lanczos, synthetic_photo,
+    synthetic_photo_on_this_thread,
+};
 
 #[test]
 fn photos_are_deterministic_and_differ_by_seed() {
     let a = synthetic_photo(1, 64, 48);
     assert_eq!(a, synthetic_photo(1, 64, 48));
     assert_ne!(a, synthetic_photo(2, 64, 48));
+    assert_eq!(a, synthetic_photo_on_this_thread(1, 64, 48));
 }
 
 #[test]

@@ -1,0 +1,81 @@
+//! The one body type every response has: `len` bytes taken from a chunk held in memory, over and
+//! over. A short text is a chunk sent once; a photo is its JPEG sent once; `/bytes/{n}` repeats
+//! one 64 KiB chunk, so a large body costs neither memory nor CPU to make (the chunk is shared,
+//! each frame is a cheap slice of it).
+//!
+//! The body also carries the request's [`InFlight`] guard, so a request counts as in flight
+//! until its body has been handed over, or until the connection drops the body half-sent.
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use hyper::body::{Body, Bytes, Frame, SizeHint};
+
+use crate::stats::InFlight;
+
+#[derive(Debug)]
+pub struct Payload {
+    chunk: Bytes,
+    left: u64,
+    in_flight: Option<InFlight>,
+}
+
+impl Payload {
+    /// `chunk`, sent once.
+    pub fn once(chunk: impl Into<Bytes>) -> Payload {
+        let chunk = chunk.into();
+        let left = chunk.len() as u64;
+        Payload::repeat(chunk, left)
+    }
+
+    /// The first `len` bytes of `chunk` repeated end to end. `chunk` must not be empty unless
+    /// `len` is 0.
+    pub fn repeat(chunk: Bytes, len: u64) -> Payload {
+        assert!(
+            len == 0 || !chunk.is_empty(),
+            "a body needs bytes to repeat"
+        );
+        Payload {
+            chunk,
+            left: len,
+            in_flight: None,
+        }
+    }
+
+    /// The same body, counting its request in flight until the body is done.
+    pub fn counted(mut self, in_flight: InFlight) -> Payload {
+        self.in_flight = Some(in_flight);
+        self
+    }
+}
+
+impl Body for Payload {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if self.left == 0 {
+            self.in_flight = None;
+            return Poll::Ready(None);
+        }
+        let take = self.left.min(self.chunk.len() as u64);
+        self.left -= take;
+        if self.left == 0 {
+            // The last frame: hyper may not poll again once `is_end_stream` says so.
+            self.in_flight = None;
+        }
+        Poll::Ready(Some(Ok(Frame::data(self.chunk.slice(..take as usize)))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.left)
+    }
+}
