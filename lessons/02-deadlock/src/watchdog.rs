@@ -233,17 +233,20 @@ impl WaitForGraph {
     /// True once every thread holds a lock or waits for one that another thread holds: from then
     /// on nobody can slip through. Lessons use it to hold a window open on purpose.
     pub fn everyone_holds_or_waits(&self) -> bool {
-        (0..self.thread_names.len()).all(|t| {
-            let holds = self
-                .holders
-                .iter()
-                .any(|h| h.0.load(Ordering::Acquire) == t + 1);
-            let waits_on_held = match self.waiting_for[t].0.load(Ordering::Acquire) {
-                EMPTY => false,
-                lock => self.holders[lock - 1].0.load(Ordering::Acquire) != EMPTY,
-            };
-            holds || waits_on_held
-        })
+        (0..self.thread_names.len()).all(|t| self.holds_or_waits(t))
+    }
+
+    /// True while thread `t` holds a lock or waits for one that another thread holds.
+    pub fn holds_or_waits(&self, t: usize) -> bool {
+        let holds = self
+            .holders
+            .iter()
+            .any(|h| h.0.load(Ordering::Acquire) == t + 1);
+        let waits_on_held = match self.waiting_for[t].0.load(Ordering::Acquire) {
+            EMPTY => false,
+            lock => self.holders[lock - 1].0.load(Ordering::Acquire) != EMPTY,
+        };
+        holds || waits_on_held
     }
 
     fn begin_wait(&self, me: usize, lock: usize) {
