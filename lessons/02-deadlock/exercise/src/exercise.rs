@@ -12,8 +12,8 @@ pub fn cook(kitchen: &Kitchen, me: usize, dishes: usize) -> Result<(), Cancelled
         // TODO: each cook takes its tools in the order its recipe lists them, and the recipes
         // are written so that these waits can close a cycle right round the kitchen. Take the
         // tools in an order that lets no cycle form, for any recipes, any number of tools per
-        // recipe and any number of cooks, and keep cooks who need different tools cooking at
-        // the same time.
+        // recipe and any number of cooks. Keep cooks who need different tools cooking at the
+        // same time, and put every tool back after each dish.
         let mut in_hand = Vec::new();
         for &tool in kitchen.tools_for(me) {
             in_hand.push(kitchen.take(me, tool)?);

@@ -99,7 +99,10 @@ impl Kitchen {
     }
 
     fn tool<'a>(&'a self, me: usize, held: Held<'a, ()>) -> Tool<'a> {
-        let taken_after = self.spans[me].lock().unwrap_or_else(|p| p.into_inner()).len();
+        let taken_after = self.spans[me]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len();
         Tool { held, taken_after }
     }
 
@@ -113,7 +116,10 @@ impl Kitchen {
             have, need,
             "cook {me} tried to cook with tools {have:?}; its recipe needs tools {need:?}"
         );
-        let done = self.spans[me].lock().unwrap_or_else(|p| p.into_inner()).len();
+        let done = self.spans[me]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len();
         if let Some(kept) = tools.iter().find(|t| t.taken_after < done) {
             let mut first = self.kept.lock().unwrap_or_else(|p| p.into_inner());
             first.get_or_insert((me, kept.number()));
