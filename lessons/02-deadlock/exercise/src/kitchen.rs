@@ -158,15 +158,23 @@ impl Kitchen {
     }
 
     /// Cook `c` cannot slip through: it is blocked in a lock the graph cannot see (a Mutex, a
-    /// Condvar, a channel of the answer's own), that is, inside the futex system call as /proc
-    /// shows it, or its thread has ended. A thread asleep in `thread::sleep` is in nanosleep.
+    /// Condvar, a channel of the answer's own), that is, inside the futex system call as
+    /// `/proc/self/task/TID/syscall` shows it, or its thread has ended. A thread asleep in
+    /// `thread::sleep` is in clock_nanosleep instead.
     fn out_of_the_way(&self, c: usize) -> bool {
         let tid = self.threads[c].load(Ordering::Acquire);
         if tid == 0 {
             return false;
         }
-        match std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")) {
-            Err(_) => true,
+        let task = format!("/proc/self/task/{tid}");
+        if !std::path::Path::new(&task).exists() {
+            return true;
+        }
+        // The file exists on kernels built with CONFIG_HAVE_ARCH_TRACEHOOK (proc_pid_syscall(5),
+        // since Linux 2.6.27). Without it every cook counts as awake, and the window waits
+        // for the limit.
+        match std::fs::read_to_string(format!("{task}/syscall")) {
+            Err(_) => false,
             Ok(s) => s
                 .split_whitespace()
                 .next()
