@@ -17,8 +17,9 @@ use lesson_02_deadlock::watchdog::{Cancelled, Held, Lock, WaitForGraph, watched}
 use serde::{Deserialize, Serialize};
 
 /// The longest the window stays open: only a cook that never reaches for a tool (it sleeps, or
-/// waits somewhere the check cannot see) keeps it open this long.
-pub const WINDOW_LIMIT: Duration = Duration::from_millis(1500);
+/// waits somewhere the check cannot see) keeps it open this long. Shorter than the watchdog's
+/// `STALL` (1 s), so that such a cook is reported as late rather than as a stall.
+pub const WINDOW_LIMIT: Duration = Duration::from_millis(800);
 
 /// A tool in a cook's hand. It goes back on the rack when dropped.
 pub struct Tool<'a> {
