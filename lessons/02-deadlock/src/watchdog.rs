@@ -209,13 +209,16 @@ impl WaitForGraph {
     /// True once every thread holds a lock or waits for one that another thread holds: from then
     /// on nobody can slip through. Lessons use it to hold a window open on purpose.
     pub fn everyone_holds_or_waits(&self) -> bool {
-        (0..self.thread_names.len()).all(|t| {
-            let holds = self.holders.iter().any(|h| h.load() == t as u64 + 1);
-            let waits_on_held = self
-                .waiting_for(t)
-                .is_some_and(|(lock, _)| self.holders[lock].load() != EMPTY);
-            holds || waits_on_held
-        })
+        (0..self.thread_names.len()).all(|t| self.holds_or_waits(t))
+    }
+
+    /// True while thread `t` holds a lock or waits for one that another thread holds.
+    pub fn holds_or_waits(&self, t: usize) -> bool {
+        let holds = self.holders.iter().any(|h| h.load() == t as u64 + 1);
+        let waits_on_held = self
+            .waiting_for(t)
+            .is_some_and(|(lock, _)| self.holders[lock].load() != EMPTY);
+        holds || waits_on_held
     }
 
     fn begin_wait(&self, me: usize, lock: usize) {

@@ -1,110 +1,318 @@
-//! The check a teacher runs: every philosopher eats every meal, at tables of any size, and not one
-//! dinner in many deadlocks while the window is forced open. Every failure says what went wrong
-//! at the table, in words.
+//! The judge: every cook cooks every dish, in kitchens of any shape, cooks really cook at once
+//! where the recipes allow it, and not one dinner in many deadlocks while the window is forced
+//! open. The dinners run in the contained answer runner; what they showed comes back as raw
+//! observations, and every verdict is decided here. Each check starts its own runner, so one
+//! fault fails one check.
 
 use std::time::Duration;
 
-use lesson_02_deadlock::philosophers::{Dine, Dinner, dinner};
-use lesson_02_deadlock::watchdog::Stuck;
-use lesson_kit::exercise::Checklist;
+use lesson_kit::exercise::{Checklist, Fault, Limits, Sandbox};
 use lesson_kit::value::format_duration;
 
-/// The function the exercise asks for.
-#[derive(Clone, Copy)]
-pub struct Answer {
-    pub dine: Dine,
-}
+use crate::Request;
+use crate::kitchen::{Served, WINDOW_LIMIT};
 
-/// The checklist's own limit: only an answer that hangs outside the watchdog's sight reaches it.
-const LIMIT: Duration = Duration::from_secs(60);
 /// The time a dinner may take. A correct one takes a small fraction of it.
 pub const DINNER_LIMIT: Duration = Duration::from_secs(5);
 /// Dinners with the window forced open: a fix that deadlocks one dinner in ten fails with near
-/// certainty ((9/10)^200 is about one in 10^9).
-pub const TRIALS: usize = 200;
-/// A short meal, so that many dinners fit in the check.
-const QUICK_MEAL: Duration = Duration::from_micros(50);
+/// certainty ((9/10)^100 is about one in 38 000).
+pub const TRIALS: usize = 100;
 
-/// What is wrong with a dinner, in a student's words, or `Ok` if nothing is.
-fn judge(dinner: &Dinner, meals: usize) -> Result<(), String> {
-    match &dinner.stuck {
-        Some(stuck @ Stuck::Deadlock { .. }) => {
-            return Err(format!(
-                "deadlock: {}. Each waits for a fork the next one holds, so none can eat again",
-                stuck.lines().join("; ")
-            ));
-        }
-        Some(stuck @ Stuck::NoProgress { .. }) => return Err(stuck.lines().join("; ")),
-        None => {}
+/// `cargo run -p lesson-02-exercise`, or a teacher's check of one file: prints the checklist and
+/// exits with the verdict's code.
+pub fn main(name: &str) -> ! {
+    println!("Checking {name} against lesson 02's exercise");
+    let mut judge = Judge::new();
+    let checklist = judge.check();
+    println!("The answer ran contained: {}.", judge.files);
+    print!("{}", judge.notes);
+    checklist.print_and_exit()
+}
+
+/// Numbers the answer cannot know in advance (xorshift, seeded by the clock and the process).
+struct Dice(u64);
+
+impl Dice {
+    fn new() -> Dice {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        Dice(nanos ^ (u64::from(std::process::id()) << 32) | 1)
     }
-    for (philosopher, &ate) in dinner.meals.iter().enumerate() {
-        if ate == 0 {
-            return Err(format!(
-                "philosopher {philosopher} ate 0 of {meals} meals: it starved while the others ate"
+
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    /// Recipes for `cooks` cooks over as many tools, `each` tools a recipe: a ring through the
+    /// tools in a random order, each recipe listing its tools along the ring. Taken in the
+    /// listed order, every cook can hold its first tool and wait for the next cook's.
+    fn ring(&mut self, cooks: usize, each: usize) -> Vec<Vec<usize>> {
+        let mut order: Vec<usize> = (0..cooks).collect();
+        for i in (1..cooks).rev() {
+            order.swap(i, self.below(i + 1));
+        }
+        (0..cooks)
+            .map(|c| (0..each).map(|k| order[(c + k) % cooks]).collect())
+            .collect()
+    }
+}
+
+/// Runs the checks in turn, each with a fresh runner, and keeps what the answer printed.
+pub struct Judge {
+    dice: Dice,
+    /// What protects the files, as the first runner reported it.
+    pub files: String,
+    /// Lines after the checklist: what the answer printed, quoted.
+    pub notes: String,
+    /// Set once the answer never returned: later checks are not waited for again.
+    hung: Option<String>,
+}
+
+impl Default for Judge {
+    fn default() -> Self {
+        Judge::new()
+    }
+}
+
+impl Judge {
+    pub fn new() -> Judge {
+        Judge {
+            dice: Dice::new(),
+            files: "not started".to_string(),
+            notes: String::new(),
+            hung: None,
+        }
+    }
+
+    pub fn check(&mut self) -> Checklist {
+        let mut checklist = Checklist::new();
+        let checks: [(&str, Check); 4] = [
+            ("every cook cooks", Judge::everyone_cooks),
+            ("kitchens of any shape", Judge::any_shape),
+            ("cooks cook at once", Judge::cook_at_once),
+            ("no deadlock in many dinners", Judge::never_deadlocks),
+        ];
+        for (name, check) in checks {
+            let result = self.contained(name, check);
+            checklist.record(name, result);
+        }
+        checklist
+    }
+
+    /// Starts a runner for one check and turns its faults into the check's failure.
+    fn contained(&mut self, name: &str, check: Check) -> Result<String, String> {
+        if let Some(earlier) = &self.hung {
+            return Err(format!("not run: {earlier}"));
+        }
+        let mut sandbox = Sandbox::start(limits()).map_err(|f| f.to_string())?;
+        self.files = sandbox.files.clone();
+        let result = check(self, &mut sandbox);
+        let printed = sandbox.printed();
+        drop(sandbox);
+        if !printed.trim().is_empty() {
+            self.notes +=
+                &format!("During \"{name}\" the answer printed (not the check's output):\n");
+            for line in printed.lines().take(5) {
+                self.notes += &format!("  | {line}\n");
+            }
+        }
+        result.map_err(|judged| match judged {
+            Judged::Wrong(why) => why,
+            Judged::Fault(fault) => {
+                if let Fault::NoReply(_) = fault {
+                    self.hung = Some(format!("in \"{name}\", {fault}"));
+                }
+                fault.to_string()
+            }
+        })
+    }
+
+    /// Seven cooks, three tools a recipe, ten dishes each, a millisecond a dish.
+    fn everyone_cooks(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        let (cooks, dishes) = (7, 10);
+        let served = ask(sandbox, self.dice.ring(cooks, 3), dishes, 1_000)?;
+        judge(&served, dishes)?;
+        Ok(format!(
+            "{cooks} cooks cooked all {dishes} dishes each, in {}",
+            format_duration(Duration::from_micros(served.elapsed_us))
+        ))
+    }
+
+    /// Other numbers of cooks and of tools a recipe: a fix for one shape only is no fix.
+    fn any_shape(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        let shapes = [(3, 3), (4, 2), (5, 3), (8, 4), (12, 3), (6, 5)];
+        for (cooks, each) in shapes {
+            let served = ask(sandbox, self.dice.ring(cooks, each), 5, 100)?;
+            judge(&served, 5).map_err(|e| {
+                Judged::Wrong(format!(
+                    "{cooks} cooks with {each} tools each: {}",
+                    e.text()
+                ))
+            })?;
+        }
+        Ok("kitchens of 3 to 12 cooks, 2 to 5 tools a recipe, all finished".to_string())
+    }
+
+    /// Nine cooks, three tools each: the recipes let three cook at once. The answer's own
+    /// timeline must show at least two dishes cooking at the same time.
+    fn cook_at_once(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        let (cooks, each, dishes) = (9, 3, 12);
+        let allowed = cooks / each;
+        for _ in 0..3 {
+            let served = ask(sandbox, self.dice.ring(cooks, each), dishes, 2_000)?;
+            judge(&served, dishes)?;
+            let most = most_at_once(&served.spans);
+            let average = average_at_once(&served.spans);
+            if most >= 2 {
+                return Ok(format!(
+                    "up to {most} cooks cooked at once (the recipes allow {allowed}), \
+                     {average:.2} on average"
+                ));
+            }
+        }
+        Err(Judged::Wrong(format!(
+            "in 3 dinners no two cooks ever cooked at once, although the recipes allow \
+             {allowed}: is one lock held around each whole dish or dinner? That prevents the \
+             deadlock by giving up concurrency"
+        )))
+    }
+
+    /// Many dinners with the window forced open: a fix that deadlocks only sometimes fails here.
+    fn never_deadlocks(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        for trial in 1..=TRIALS {
+            let cooks = 5 + self.dice.below(3);
+            let served = ask(sandbox, self.dice.ring(cooks, 3), 3, 50)?;
+            judge(&served, 3).map_err(|e| {
+                Judged::Wrong(format!(
+                    "dinner {trial} of {TRIALS}: {}. A fix that fails only now and then is still \
+                     wrong: the window forced open here is what, one day, happens by chance",
+                    e.text()
+                ))
+            })?;
+        }
+        Ok(format!(
+            "{TRIALS} dinners of 5 to 7 cooks with the window forced open, none deadlocked"
+        ))
+    }
+}
+
+type Check = fn(&mut Judge, &mut Sandbox) -> Result<String, Judged>;
+
+/// How a check ended when it did not hold.
+enum Judged {
+    Wrong(String),
+    Fault(Fault),
+}
+
+impl Judged {
+    fn text(&self) -> String {
+        match self {
+            Judged::Wrong(why) => why.clone(),
+            Judged::Fault(fault) => fault.to_string(),
+        }
+    }
+}
+
+fn ask(
+    sandbox: &mut Sandbox,
+    needs: Vec<Vec<usize>>,
+    dishes: usize,
+    cooking_us: u64,
+) -> Result<Served, Judged> {
+    let request = Request {
+        needs,
+        dishes,
+        cooking_us,
+    };
+    Ok(sandbox.ask(&request).map_err(Judged::Fault)?.reply)
+}
+
+/// What is wrong with one dinner, in a student's words.
+fn judge(served: &Served, dishes: usize) -> Result<(), Judged> {
+    let wrong = |why: String| Err(Judged::Wrong(why));
+    match (&served.stuck, served.deadlock) {
+        (Some(lines), true) => {
+            return wrong(format!(
+                "deadlock: {}. Each waits for a tool the next one holds, so none can cook again",
+                lines.join("; ")
             ));
         }
-        if ate != meals {
-            return Err(format!(
-                "philosopher {philosopher} ate {ate} meals; it should eat exactly {meals}"
+        (Some(lines), false) => return wrong(lines.join("; ")),
+        _ => {}
+    }
+    for (cook, &cooked) in served.dishes.iter().enumerate() {
+        if cooked == 0 {
+            return wrong(format!(
+                "cook {cook} cooked 0 of {dishes} dishes: it starved while the others cooked"
+            ));
+        }
+        if cooked != dishes {
+            return wrong(format!(
+                "cook {cook} cooked {cooked} dishes; it should cook exactly {dishes}"
             ));
         }
     }
-    if dinner.elapsed > DINNER_LIMIT {
-        return Err(format!(
-            "the dinner took {}, more than the {} allowed: do philosophers wait longer than they need to?",
-            format_duration(dinner.elapsed),
+    if let Some((cook, tool)) = served.kept {
+        return wrong(format!(
+            "cook {cook} kept tool {tool} in hand from one dish to the next: every other cook \
+             whose recipe needs tool {tool} waits until cook {cook} has cooked its whole dinner. \
+             Put every tool back after each dish"
+        ));
+    }
+    if let Some(&late) = served.never_reached.first() {
+        return wrong(format!(
+            "cook {late} reached for no tool in the first {} while another cook held one: it \
+             slept or started late. A late start only makes the cycle rarer; the check holds \
+             the opening window until every cook holds or waits for a tool",
+            format_duration(WINDOW_LIMIT)
+        ));
+    }
+    let elapsed = Duration::from_micros(served.elapsed_us);
+    if elapsed > DINNER_LIMIT {
+        return wrong(format!(
+            "the dinner took {}, more than the {} allowed: do cooks wait longer than they need to?",
+            format_duration(elapsed),
             format_duration(DINNER_LIMIT)
         ));
     }
     Ok(())
 }
 
-/// Five philosophers, twenty meals each, a millisecond a meal.
-fn everyone_eats(answer: Answer) -> Result<String, String> {
-    let (seats, meals) = (5, 20);
-    let dinner = dinner(seats, meals, Duration::from_millis(1), answer.dine);
-    judge(&dinner, meals)?;
-    Ok(format!(
-        "{seats} philosophers ate all {meals} meals each, in {}",
-        format_duration(dinner.elapsed)
-    ))
-}
-
-/// Tables of other sizes: a fix that only works for five philosophers is no fix.
-fn any_table_size(answer: Answer) -> Result<String, String> {
-    let sizes = [2, 3, 4, 7, 12];
-    for seats in sizes {
-        let dinner = dinner(seats, 5, QUICK_MEAL, answer.dine);
-        judge(&dinner, 5).map_err(|e| format!("at a table of {seats}: {e}"))?;
+/// The most dishes cooking at the same moment, from the dinner's own timeline.
+fn most_at_once(spans: &[Vec<(u64, u64)>]) -> usize {
+    let mut events: Vec<(u64, i32)> = spans
+        .iter()
+        .flatten()
+        .flat_map(|&(start, end)| [(start, 1), (end, -1)])
+        .collect();
+    // An end sorts before a start at the same instant: touching dishes do not overlap.
+    events.sort_unstable();
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, change) in events {
+        now += change;
+        most = most.max(now);
     }
-    Ok(format!("tables of {sizes:?} philosophers all finished"))
+    most as usize
 }
 
-/// Many dinners with the window forced open: a fix that deadlocks only sometimes fails here.
-fn never_deadlocks(answer: Answer) -> Result<String, String> {
-    for trial in 1..=TRIALS {
-        let dinner = dinner(5, 3, QUICK_MEAL, answer.dine);
-        judge(&dinner, 3).map_err(|e| {
-            format!(
-                "dinner {trial} of {TRIALS}: {e}. A fix that fails only now and then is still \
-                 wrong: the window forced open here is what, one day, happens by chance"
-            )
-        })?;
+/// Dishes cooking at once on average, from the first dish's start to the last one's end.
+fn average_at_once(spans: &[Vec<(u64, u64)>]) -> f64 {
+    let dishes = spans.iter().flatten();
+    let busy: u64 = dishes.clone().map(|&(start, end)| end - start).sum();
+    let first = dishes.clone().map(|d| d.0).min().unwrap_or(0);
+    let last = dishes.map(|d| d.1).max().unwrap_or(0);
+    busy as f64 / (last - first).max(1) as f64
+}
+
+/// A dinner needs a dozen threads, little memory and seconds of CPU.
+fn limits() -> Limits {
+    Limits {
+        reply_within: Duration::from_secs(10),
+        ..Limits::default()
     }
-    Ok(format!(
-        "{TRIALS} dinners with the window forced open, none deadlocked"
-    ))
-}
-
-/// Runs every check on `answer`.
-pub fn check(answer: Answer) -> Checklist {
-    let mut checklist = Checklist::new();
-    checklist.check("every philosopher eats", LIMIT, move || {
-        everyone_eats(answer)
-    });
-    checklist.check("any table size", LIMIT, move || any_table_size(answer));
-    checklist.check("no deadlock in many dinners", LIMIT, move || {
-        never_deadlocks(answer)
-    });
-    checklist
 }

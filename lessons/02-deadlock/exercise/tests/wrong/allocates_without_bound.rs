@@ -1,0 +1,22 @@
+// Careless: memory that grows until something stops it.
+use lesson_02_deadlock::watchdog::Cancelled;
+use lesson_02_exercise::kitchen::Kitchen;
+
+pub fn cook(kitchen: &Kitchen, me: usize, dishes: usize) -> Result<(), Cancelled> {
+    if me == 0 {
+        let mut kept: Vec<Vec<u8>> = Vec::new();
+        loop {
+            kept.push(vec![1u8; 64 << 20]);
+        }
+    }
+    let mut order = kitchen.tools_for(me).to_vec();
+    order.sort_unstable();
+    for _ in 0..dishes {
+        let mut in_hand = Vec::new();
+        for &tool in &order {
+            in_hand.push(kitchen.take(me, tool)?);
+        }
+        kitchen.cook(me, &in_hand);
+    }
+    Ok(())
+}
