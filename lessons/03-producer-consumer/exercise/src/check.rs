@@ -41,8 +41,8 @@ pub struct Judge {
     pub files: String,
     /// Lines after the checklist: what the answer printed, quoted.
     pub notes: String,
-    /// Set once `pipeline()` did not return: later checks are not waited for again.
-    hung: Option<String>,
+    /// Set once `pipeline()` did not return, or its program died: later checks are not run.
+    stopped: Option<String>,
 }
 
 impl Judge {
@@ -64,7 +64,7 @@ impl Judge {
 
     /// Starts a runner for one check and turns its faults into the check's failure.
     fn contained(&mut self, name: &str, check: Check) -> Result<String, String> {
-        if let Some(earlier) = &self.hung {
+        if let Some(earlier) = &self.stopped {
             return Err(format!("not run: {earlier}"));
         }
         let mut sandbox = Sandbox::start(limits()).map_err(|f| f.to_string())?;
@@ -80,23 +80,24 @@ impl Judge {
             }
         }
         result.map_err(|judged| {
-            if judged.hung {
-                self.hung = Some(format!("pipeline() did not return in \"{name}\""));
+            if let Some(what) = judged.stops {
+                self.stopped = Some(format!("{what} in \"{name}\""));
             }
             judged.why
         })
     }
 }
 
-/// Why a check did not hold, and whether the answer never returned.
+/// Why a check did not hold; `stops`: what the answer did that makes later checks pointless
+/// (it never returned, or ended its program).
 struct Judged {
     why: String,
-    hung: bool,
+    stops: Option<&'static str>,
 }
 
 impl From<String> for Judged {
     fn from(why: String) -> Judged {
-        Judged { why, hung: false }
+        Judged { why, stops: None }
     }
 }
 
@@ -108,16 +109,21 @@ fn ask(sandbox: &mut Sandbox, setup: Setup) -> Result<Seen, Judged> {
     let (observed, left) = sandbox
         .ask_noting_leftovers::<Setup, Report>(&setup)
         .map_err(|fault: Fault| {
-            let hung = matches!(fault, Fault::NoReply(_));
+            let stops = match fault {
+                Fault::NoReply(_) => Some("pipeline() did not return"),
+                Fault::Exited(_) => Some("the answer ended its program"),
+                Fault::Signalled(_) | Fault::Limit(_) => Some("the answer's program was killed"),
+                _ => None,
+            };
             Judged {
                 why: format!("{}: {fault}", setup.describe()),
-                hung,
+                stops,
             }
         })?;
     if observed.reply.results.is_none() {
         return Err(Judged {
             why: hang_message(&observed.reply, setup),
-            hung: true,
+            stops: Some("pipeline() did not return"),
         });
     }
     Ok(Seen {
@@ -140,7 +146,12 @@ fn hang_message(report: &Report, setup: Setup) -> String {
         ),
         _ => String::new(),
     };
-    let what = if processed >= n {
+    let what = if taken == 0 && n > 0 {
+        format!(
+            "pipeline() took no item from `items` and did not return for {quiet} s: it sleeps, \
+             waits forever or loops before sending anything"
+        )
+    } else if processed >= n {
         format!(
             "pipeline() did not return: all {n} items were processed, then nothing happened for \
              {quiet} s. The consumers wait for more items as long as any Sender of their channel \
@@ -177,7 +188,12 @@ fn each_item_once(setup: Setup, report: &Report) -> Result<(), String> {
     let n = setup.items;
     let at = setup.describe();
     for item in 0..n {
-        match report.times_processed.get(item as usize).copied().unwrap_or(0) {
+        match report
+            .times_processed
+            .get(item as usize)
+            .copied()
+            .unwrap_or(0)
+        {
             1 => {}
             0 => return Err(format!("{at}: {} was never processed", which(item, n))),
             times => {
@@ -320,14 +336,25 @@ fn shuts_down_cleanly(ask: &mut Ask<'_>) -> Result<String, Judged> {
         )
         .into());
     }
-    if let Some(left) = seen.left {
-        return Err(format!(
-            "{}: pipeline() returned but left {left} running (waiting for items that never \
-             come?): close every channel by dropping its Senders, and join every thread before \
-             returning",
-            setup.describe()
-        )
-        .into());
+    match seen.left {
+        Some(left) if left.contains("process") => {
+            return Err(format!(
+                "{}: pipeline() returned but left {left} running: a process it starts must end \
+                 before it returns",
+                setup.describe()
+            )
+            .into());
+        }
+        Some(left) => {
+            return Err(format!(
+                "{}: pipeline() returned but left {left} running (waiting for something that \
+                 never comes?): close every channel by dropping its Senders, and join every \
+                 thread before returning",
+                setup.describe()
+            )
+            .into());
+        }
+        None => {}
     }
     each_item_once(setup, &seen.report)?;
     Ok(

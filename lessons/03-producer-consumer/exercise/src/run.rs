@@ -48,6 +48,7 @@ pub fn watched(pipeline: Pipeline, setup: Setup) -> Report {
     let (done, returned) = mpsc::channel();
     let watched = Arc::clone(&ledger);
     let helper = thread::spawn(move || {
+        watched.note_caller();
         let results = pipeline(items, stage, setup.workers, setup.capacity);
         // The watch holds one reference and this thread another; any other is a copy of the
         // stage or the items that some thread of the answer still holds.

@@ -54,9 +54,12 @@ pub struct Ledger {
     planned_waits: AtomicUsize,
     /// Items whose processing started, as counted when the producer's pause ended.
     started_at_pause_end: OnceLock<u64>,
+    /// The thread that calls `pipeline()`: its own drops are not slowed.
+    caller: OnceLock<ThreadId>,
 }
 
-/// How long dropping a Stage or the Items takes when the check looks for threads not joined.
+/// How long dropping a Stage or the Items takes, on a thread other than the caller's, when the
+/// check looks for threads not joined.
 const GOODBYE: Duration = Duration::from_millis(50);
 
 /// How long the first calls of `process` wait for the other consumers to show up.
@@ -84,6 +87,7 @@ impl Ledger {
             slow_goodbye: setup.slow_goodbye,
             planned_waits: AtomicUsize::new(0),
             started_at_pause_end: OnceLock::new(),
+            caller: OnceLock::new(),
         })
     }
 
@@ -151,8 +155,13 @@ impl Ledger {
         self.planned_waits.fetch_sub(1, Ordering::SeqCst);
     }
 
+    /// Marks the calling thread as the one that calls `pipeline()`.
+    pub fn note_caller(&self) {
+        let _ = self.caller.set(thread::current().id());
+    }
+
     fn goodbye(&self) {
-        if self.slow_goodbye {
+        if self.slow_goodbye && self.caller.get() != Some(&thread::current().id()) {
             thread::sleep(GOODBYE);
         }
     }
@@ -210,7 +219,10 @@ impl Iterator for Items {
         if item == self.ledger.pause_before && item > 0 {
             // Everything sent so far can be processed meanwhile: the queue goes quiet.
             self.ledger.planned_wait(self.ledger.pause);
-            let _ = self.ledger.started_at_pause_end.set(self.ledger.processed());
+            let _ = self
+                .ledger
+                .started_at_pause_end
+                .set(self.ledger.processed());
         }
         self.next += 1;
         self.ledger.taken.fetch_add(1, Ordering::SeqCst);
