@@ -1,8 +1,8 @@
 //! The runner's side: one watched run of the answer's `pipeline()`, reported as raw facts.
 //!
 //! A pipeline that never shuts down does not fail, it waits forever. So the run is watched: when
-//! nothing moves for [`QUIET`] (planned waits aside) and `pipeline()` has not returned, the
-//! report says so, with how far it got. The judge then ends the runner and its stuck threads.
+//! nothing moves for [`QUIET`] (no item taken or processed, no memory grown, planned waits
+//! aside) and `pipeline()` has not returned, the report says so, with how far it got. The judge then ends the runner and its stuck threads.
 
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -55,7 +55,10 @@ pub fn watched(pipeline: Pipeline, setup: Setup) -> Report {
         let held = Arc::strong_count(&watched) - 2;
         let _ = done.send((results, held, watched.unfinished()));
     });
-    let (mut last, mut still_since) = (ledger.progress(), Instant::now());
+    // Memory still growing is movement too: an answer that allocates without bound is then
+    // stopped by the memory limit, and reported so, rather than taken for a hang.
+    let moved = || (ledger.progress(), memory_pages());
+    let (mut last, mut still_since) = (moved(), Instant::now());
     loop {
         match returned.recv_timeout(Duration::from_millis(10)) {
             Ok((results, held, unfinished)) => {
@@ -67,7 +70,7 @@ pub fn watched(pipeline: Pipeline, setup: Setup) -> Report {
                 Ok(()) => unreachable!("the helper sends before it ends"),
             },
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let now = ledger.progress();
+                let now = moved();
                 if now != last || ledger.waiting_on_purpose() {
                     (last, still_since) = (now, Instant::now());
                 } else if still_since.elapsed() >= QUIET {
@@ -91,4 +94,12 @@ fn report(ledger: &Ledger, results: Option<Vec<u64>>, held: usize, unfinished: u
         unfinished_at_return: unfinished,
         started_after_pause: ledger.started_after_pause(),
     }
+}
+
+/// This process's address space, in pages (`/proc/self/statm`; 0 where there is none).
+fn memory_pages() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|statm| statm.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
