@@ -270,14 +270,31 @@ impl Sandbox {
         &mut self,
         request: &Q,
     ) -> Result<Observation<A>, Fault> {
+        match self.ask_noting_leftovers(request)? {
+            (observation, None) => Ok(observation),
+            (_, Some(left)) => Err(Fault::LeftRunning(left)),
+        }
+    }
+
+    /// Like [`Sandbox::ask`], but threads or processes the answer left running come back beside
+    /// the reply instead of as a fault: for a reply that can itself say the answer had not
+    /// finished (lesson 03's watched pipeline). After leftovers the runner is ended, as after a
+    /// fault, and every later request gets [`Fault::LeftRunning`].
+    pub fn ask_noting_leftovers<Q: Serialize, A: DeserializeOwned>(
+        &mut self,
+        request: &Q,
+    ) -> Result<(Observation<A>, Option<String>), Fault> {
         if let Some(fault) = &self.fault {
             return Err(fault.clone());
         }
         let result = self.exchange(request);
-        if let Err(fault) = &result
-            && !matches!(fault, Fault::Panicked(_))
-        {
-            self.fault = Some(fault.clone());
+        let fault = match &result {
+            Err(Fault::Panicked(_)) | Ok((_, None)) => None,
+            Err(fault) => Some(fault.clone()),
+            Ok((_, Some(left))) => Some(Fault::LeftRunning(left.clone())),
+        };
+        if let Some(fault) = fault {
+            self.fault = Some(fault);
             self.kill();
         }
         result
@@ -286,7 +303,7 @@ impl Sandbox {
     fn exchange<Q: Serialize, A: DeserializeOwned>(
         &mut self,
         request: &Q,
-    ) -> Result<Observation<A>, Fault> {
+    ) -> Result<(Observation<A>, Option<String>), Fault> {
         let mut line = serde_json::to_string(request).expect("requests serialise");
         line.push('\n');
         let cpu_before = tree::cpu_time(self.pid);
@@ -333,18 +350,16 @@ impl Sandbox {
         let wall = started.elapsed();
         let cpu = tree::cpu_time(self.pid).saturating_sub(cpu_before);
         match serde_json::from_str::<Message<A>>(&reply) {
-            Ok(Message::Done(reply)) => {
-                if let Some(left) = self.left_running() {
-                    return Err(Fault::LeftRunning(left));
-                }
-                Ok(Observation {
+            Ok(Message::Done(reply)) => Ok((
+                Observation {
                     reply,
                     wall,
                     cpu,
                     peak_threads,
                     threads_seen: seen.len(),
-                })
-            }
+                },
+                self.left_running(),
+            )),
             Ok(Message::Panicked(message)) => Err(self.explain_panic(message)),
             _ => Err(Fault::Garbled(reply.chars().take(80).collect())),
         }

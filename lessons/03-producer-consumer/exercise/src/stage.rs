@@ -5,12 +5,18 @@
 //! check can tell whether an item was lost or processed twice, how many items were waiting at
 //! most (taken but not yet processed: the backlog), and whether a consumer still holds the stage
 //! after `pipeline()` has returned.
+//!
+//! The accounts live in the answer runner, beside the answer; the runner sends them to the
+//! judge as raw facts ([`crate::run::Report`]) and the judge decides. The answer is compiled
+//! under `forbid(unsafe_code)`, so it can reach the accounts only through these methods.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
+
+use crate::Setup;
 
 /// What `stage.process(item)` returns: a scramble of the item, different for every item.
 pub fn result_of(item: u64) -> u64 {
@@ -35,25 +41,53 @@ pub struct Ledger {
     meet: usize,
     first_call: OnceLock<Instant>,
     met: AtomicBool,
+    finished: AtomicU64,
+    /// If not zero: the producer pauses for `pause` before handing out this item.
+    pause_before: u64,
+    pause: Duration,
+    /// The last item takes this long to process, on top of `cost`.
+    slow_last: Duration,
+    /// Dropping a Stage or the Items takes [`GOODBYE`]: a thread that still holds one when
+    /// `pipeline()` returns was not joined, and the window to see it is wide.
+    slow_goodbye: bool,
+    /// Planned waits (the producer's pause, the slow last item) in progress: not a hang.
+    planned_waits: AtomicUsize,
+    /// Items whose processing started, as counted when the producer's pause ended.
+    started_at_pause_end: OnceLock<u64>,
+    /// The thread that calls `pipeline()`: its own drops are not slowed.
+    caller: OnceLock<ThreadId>,
 }
+
+/// How long dropping a Stage or the Items takes, on a thread other than the caller's, when the
+/// check looks for threads not joined.
+const GOODBYE: Duration = Duration::from_millis(50);
 
 /// How long the first calls of `process` wait for the other consumers to show up.
 const MEET_LIMIT: Duration = Duration::from_secs(2);
 
 impl Ledger {
-    /// A run of `items` items, each costing `cost` to process.
-    pub fn new(items: u64, cost: Duration, meet: usize) -> Arc<Ledger> {
+    /// The accounts for one run of `setup`.
+    pub fn new(setup: &Setup) -> Arc<Ledger> {
+        let items = setup.items;
         Arc::new(Ledger {
             items,
-            cost,
+            cost: Duration::from_micros(setup.cost_us),
             taken: AtomicU64::new(0),
             started: AtomicU64::new(0),
             peak_backlog: AtomicU64::new(0),
             times_processed: (0..items).map(|_| AtomicU32::new(0)).collect(),
             threads: Mutex::new(HashSet::new()),
-            meet,
+            meet: if setup.meet { setup.workers } else { 0 },
             first_call: OnceLock::new(),
             met: AtomicBool::new(false),
+            finished: AtomicU64::new(0),
+            pause_before: setup.pause_before,
+            pause: Duration::from_millis(setup.pause_ms),
+            slow_last: Duration::from_millis(setup.slow_last_ms),
+            slow_goodbye: setup.slow_goodbye,
+            planned_waits: AtomicUsize::new(0),
+            started_at_pause_end: OnceLock::new(),
+            caller: OnceLock::new(),
         })
     }
 
@@ -86,6 +120,50 @@ impl Ledger {
     /// Items whose processing started.
     pub fn processed(&self) -> u64 {
         self.started.load(Ordering::Relaxed)
+    }
+
+    /// Calls of `process` that started and have not returned yet.
+    pub fn unfinished(&self) -> u64 {
+        self.started
+            .load(Ordering::SeqCst)
+            .saturating_sub(self.finished.load(Ordering::SeqCst))
+    }
+
+    /// A planned wait is in progress: nothing moving now is not a hang.
+    pub fn waiting_on_purpose(&self) -> bool {
+        self.planned_waits.load(Ordering::SeqCst) > 0
+    }
+
+    /// Items whose processing started after the producer's pause ended (`None`: no pause ended).
+    pub fn started_after_pause(&self) -> Option<u64> {
+        let at_end = *self.started_at_pause_end.get()?;
+        Some(self.processed().saturating_sub(at_end))
+    }
+
+    /// Every item's count of `process` calls.
+    pub fn all_times_processed(&self) -> Vec<u32> {
+        self.times_processed
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .collect()
+    }
+
+    /// Waits `how_long` on purpose, telling the hang watch so.
+    fn planned_wait(&self, how_long: Duration) {
+        self.planned_waits.fetch_add(1, Ordering::SeqCst);
+        thread::sleep(how_long);
+        self.planned_waits.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// Marks the calling thread as the one that calls `pipeline()`.
+    pub fn note_caller(&self) {
+        let _ = self.caller.set(thread::current().id());
+    }
+
+    fn goodbye(&self) {
+        if self.slow_goodbye && self.caller.get() != Some(&thread::current().id()) {
+            thread::sleep(GOODBYE);
+        }
     }
 
     /// The most items that were taken from `Items` and not yet being processed, at any moment.
@@ -138,6 +216,14 @@ impl Iterator for Items {
             return None;
         }
         let item = self.next;
+        if item == self.ledger.pause_before && item > 0 {
+            // Everything sent so far can be processed meanwhile: the queue goes quiet.
+            self.ledger.planned_wait(self.ledger.pause);
+            let _ = self
+                .ledger
+                .started_at_pause_end
+                .set(self.ledger.processed());
+        }
         self.next += 1;
         self.ledger.taken.fetch_add(1, Ordering::SeqCst);
         self.ledger.note_backlog();
@@ -151,6 +237,12 @@ impl Iterator for Items {
 }
 
 impl ExactSizeIterator for Items {}
+
+impl Drop for Items {
+    fn drop(&mut self) {
+        self.ledger.goodbye();
+    }
+}
 
 /// The work each consumer does with an item. Cheap to clone: give each consumer thread its own.
 #[derive(Debug, Clone)]
@@ -176,6 +268,16 @@ impl Stage {
         while started.elapsed() < ledger.cost {
             std::hint::spin_loop();
         }
+        if item + 1 == ledger.items && !ledger.slow_last.is_zero() {
+            ledger.planned_wait(ledger.slow_last);
+        }
+        ledger.finished.fetch_add(1, Ordering::SeqCst);
         result_of(item)
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        self.ledger.goodbye();
     }
 }

@@ -1,0 +1,24 @@
+// Correct results, but a child process (sleep 1000) is left running after pipeline() returns.
+use lesson_03_exercise::stage::{Items, Stage};
+
+pub fn pipeline(items: Items, stage: Stage, workers: usize, capacity: usize) -> Vec<u64> {
+    let _ = std::process::Command::new("sleep").arg("1000").spawn();
+    let (tx, rx) = crossbeam_channel::bounded(capacity);
+    let (results_tx, results_rx) = crossbeam_channel::unbounded();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let (rx, results_tx, stage) = (rx.clone(), results_tx.clone(), &stage);
+            s.spawn(move || {
+                for item in rx {
+                    results_tx.send(stage.process(item)).unwrap();
+                }
+            });
+        }
+        drop(results_tx);
+        for item in items {
+            tx.send(item).unwrap();
+        }
+        drop(tx);
+        results_rx.iter().collect()
+    })
+}
