@@ -1,8 +1,9 @@
 //! The judge: ordinary batches complete on the pool's workers; slow tasks within the limit are
-//! left alone; and a task that never ends, among slow-but-legal tasks and more tasks than
-//! workers, is stopped within the limit plus a small fixed slack, tried once, its worker killed,
-//! reaped and replaced by the pool's own counters, and every other result is present. Every
-//! failure says what the answer did. Each check starts its own contained runner.
+//! left alone; a task that never ends is stopped within the limit plus a small fixed slack, once
+//! beside short tasks (so the stop itself is timed) and once among slow-but-legal tasks, more
+//! than workers, so it is never left alone; it is sent once, its worker killed, reaped and
+//! replaced by the pool's own counters, and every other result is present. Every failure says
+//! what the answer did. Each check starts its own contained runner.
 
 use std::time::Duration;
 
