@@ -24,15 +24,19 @@ pub fn run_with_time_limit(pool: &mut Pool, tasks: &[Task], limit: Duration) -> 
             .filter(|(_, (_, deadline))| *deadline <= now)
             .map(|(&worker, &(job, _))| (worker, job))
             .collect();
-        for (worker, job) in overdue {
-            deadlines.remove(&worker);
-            let why = format!("timed out: ran past its {} ms limit", limit.as_millis());
-            pool.replace(worker, &why, Duration::ZERO);
-            reports[job.task] = Some(TaskReport {
-                outcome: Err(why),
-                attempts: job.attempt,
-                lost_attempts: Vec::new(),
-            });
+        if !overdue.is_empty() {
+            // With nothing left running, waiting now would wait forever: look again first.
+            for (worker, job) in overdue {
+                deadlines.remove(&worker);
+                let why = format!("timed out: ran past its {} ms limit", limit.as_millis());
+                pool.replace(worker, &why, Duration::ZERO);
+                reports[job.task] = Some(TaskReport {
+                    outcome: Err(why),
+                    attempts: job.attempt,
+                    lost_attempts: Vec::new(),
+                });
+            }
+            continue;
         }
         let wait = deadlines
             .values()
