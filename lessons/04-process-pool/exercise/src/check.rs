@@ -86,6 +86,10 @@ impl Judge {
         }
         result.map_err(|judged| match judged {
             Judged::Wrong(why) => why,
+            Judged::Stuck(why) => {
+                self.hung = Some(format!("in \"{name}\", the answer never returned"));
+                why
+            }
             Judged::Fault(fault) => {
                 if let Fault::NoReply(_) = fault {
                     self.hung = Some(format!("in \"{name}\", {fault}"));
@@ -101,6 +105,8 @@ type Check = fn(&mut Sandbox) -> Result<String, Judged>;
 /// How a check ended when it did not hold.
 enum Judged {
     Wrong(String),
+    /// Wrong, and the answer never returned: later checks would only wait for it again.
+    Stuck(String),
     Fault(Fault),
 }
 
@@ -242,14 +248,14 @@ fn endless_among(sandbox: &mut Sandbox, others: usize, each: u64) -> Result<Stri
     for _ in 0..TRIES {
         let seen = match batch(sandbox, &tasks, limit) {
             Err(Judged::Fault(Fault::NoReply(after))) => {
-                return wrong(format!(
+                return Err(Judged::Stuck(format!(
                     "a batch with one task that never ends (limit {}) had not returned after {} \
                      s: the answer waits for that task forever, tries it again and again, or \
                      spends long on every stop. Wait for events only until the earliest \
                      deadline, stop the overdue worker at once, and report its task failed, once",
                     format_duration(limit),
                     after.as_secs()
-                ));
+                )));
             }
             other => other?,
         };
