@@ -1,71 +1,208 @@
-//! The exercise's check must work both ways: it rejects the starter and plausible wrong answers
-//! with a message that teaches, and it accepts the model solution. The starter stays unsolved,
-//! so this test is what keeps `cargo test --workspace` green while proving the check can fail.
+//! The exercise's check must work both ways, through the teacher's own command: it rejects the
+//! starter, every wrong answer in `tests/wrong/` (plausible mistakes, and hostile files that try
+//! to fool or harm the check) with a message naming what the answer did, and accepts the model
+//! solution and the correct alternatives in `tests/right/`. Nothing may be left running and no
+//! file outside the answers' temporary folders may change.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
-use lesson_04_exercise::check::{Answer, check};
+/// Each test builds the exercise with other answers: one at a time.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-#[path = "../src/exercise.rs"]
-mod starter;
+const ESCAPED: &str = "/tmp/lesson-04-wrong-answer-escaped.txt";
 
-#[path = "../src/solution.rs"]
-mod solution;
-
-mod wrong {
-    pub mod abandons_the_worker;
-    pub mod global_deadline;
+fn here() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The pool's workers: the exercise's own binary, which serves tasks when started as a worker.
-fn program() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_lesson-04-exercise"))
+/// Runs `check-exercise lesson-04 FILES...` as a teacher would; its exit code and output.
+fn check_exercise(files: &[PathBuf]) -> (Option<i32>, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "lesson-kit",
+            "--bin",
+            "check-exercise",
+            "--",
+        ])
+        .arg("lesson-04")
+        .args(files)
+        .current_dir(here())
+        .output()
+        .expect("cargo runs");
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code(), text)
 }
 
-fn run(
-    run_with_time_limit: fn(
-        &mut lesson_04_process_pool::pool::Pool,
-        &[lesson_04_process_pool::jobs::Task],
-        std::time::Duration,
-    ) -> Vec<lesson_04_process_pool::pool::TaskReport>,
-) -> (bool, String) {
-    let checklist = check(
-        Answer {
-            run_with_time_limit,
-        },
-        program(),
-    );
-    (checklist.passed(), checklist.render())
+/// The part of the output about one submission, and its line in the summary.
+fn section<'a>(text: &'a str, file: &str) -> (&'a str, &'a str) {
+    let start = text
+        .find(&format!("{file} ──"))
+        .unwrap_or_else(|| panic!("no section for {file} in:\n{text}"));
+    let rest = &text[start..];
+    let end = rest[1..].find("── [").map(|e| e + 1).unwrap_or(rest.len());
+    let end = end.min(rest.find("\nSummary for").unwrap_or(rest.len()));
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with(&format!("  {file}: ")))
+        .unwrap_or_else(|| panic!("{file} not in the summary:\n{text}"));
+    (&rest[..end], summary)
+}
+
+fn runners_alive() -> Vec<String> {
+    let mut alive = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        // Other lessons' checks may run meanwhile: only this exercise's runners and workers.
+        let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+        let runner = String::from_utf8_lossy(&environ).contains("LESSON_KIT_ANSWER_RUNNER")
+            && exe.to_string_lossy().contains("lesson-04");
+        if cmdline.starts_with("sleep 1000") || runner {
+            alive.push(format!("{:?}: {cmdline}", entry.file_name()));
+        }
+    }
+    alive
 }
 
 #[test]
-fn the_solution_passes() {
-    let (passed, text) = run(solution::run_with_time_limit);
-    assert!(passed, "{text}");
-}
+fn every_wrong_answer_fails_and_every_right_one_passes() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let _ = std::fs::remove_file(ESCAPED);
+    let mut files = vec![
+        here().join("src/exercise.rs"),
+        here().join("src/solution.rs"),
+    ];
+    for folder in ["tests/wrong", "tests/right"] {
+        let mut in_folder: Vec<PathBuf> = std::fs::read_dir(here().join(folder))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        in_folder.sort();
+        files.extend(in_folder);
+    }
+    let (code, text) = check_exercise(&files);
+    assert_eq!(code, Some(1), "some submissions must fail:\n{text}");
 
-#[test]
-fn the_starter_fails_with_a_message_that_teaches() {
-    let (passed, text) = run(starter::run_with_time_limit);
-    assert!(!passed, "{text}");
+    // What each wrong answer did, as the check must say it.
+    let expected: &[(&str, &[&str])] = &[
+        ("exercise.rs", &["waits for that task forever"]),
+        (
+            "abandons_the_worker.rs",
+            &["its worker was left running it"],
+        ),
+        ("aborts.rs", &["aborted (SIGABRT)"]),
+        (
+            "allocates_without_bound.rs",
+            &["memory: more than 1024 MiB"],
+        ),
+        (
+            "exits_early_with_fake_check_marks.rs",
+            &["ended the program (exit code 0)"],
+        ),
+        (
+            "fails_every_unfinished_task.rs",
+            &["(under the 400 ms limit), was reported failed"],
+        ),
+        (
+            "global_deadline.rs",
+            &["(under the 600 ms limit), was reported failed"],
+        ),
+        ("leaves_a_process_running.rs", &["left a process (sleep"]),
+        ("limit_ten_times_too_long.rs", &["times the limit"]),
+        (
+            "panic_hook_exits_zero.rs",
+            &["ended the program (exit code 0)"],
+        ),
+        ("retries_the_timed_out_task.rs", &["was tried again"]),
+        ("retries_without_end.rs", &["tries it again and again"]),
+        ("runs_tasks_on_threads.rs", &["were sent 0 of the 6 tasks"]),
+        ("second_of_grace.rs", &["(a grace)"]),
+        ("sleeps_forever.rs", &["did not return within 6 s"]),
+        ("spawns_threads_without_bound.rs", &["(at most 64 allowed)"]),
+        (
+            "times_out_when_the_pool_is_quiet.rs",
+            &["the pool had been quiet for the limit"],
+        ),
+        (
+            "unsafe_code_before_main.rs",
+            &["does not build", "forbid(unsafe_code)"],
+        ),
+        ("writes_gigabytes.rs", &["a file larger than 64 MiB"]),
+    ];
+    for (file, reasons) in expected {
+        let (part, summary) = section(&text, file);
+        assert!(summary.contains("failed"), "{file} must fail:\n{part}");
+        for reason in *reasons {
+            assert!(
+                part.contains(reason),
+                "{file}: expected {reason:?} in:\n{part}"
+            );
+        }
+    }
+    // Killing the judge is refused where Landlock scopes signals (Linux 6.12); without it the
+    // judge dies, and check-exercise counts that as failed.
+    let (part, summary) = section(&text, "kills_the_parent.rs");
+    assert!(summary.contains("failed"), "{part}");
     assert!(
-        text.contains("the pool waits forever for that task"),
-        "{text}"
+        part.contains("ended the program (exit code 0)") || part.contains("did not finish"),
+        "{part}"
     );
-    assert!(text.contains("✓ ordinary tasks still complete"), "{text}");
-}
-
-#[test]
-fn one_deadline_for_the_whole_batch_is_caught() {
-    let (passed, text) = run(wrong::global_deadline::run_with_time_limit);
+    let (part, summary) = section(&text, "writes_outside_its_folder.rs");
+    assert!(summary.contains("failed"), "{part}");
     assert!(
-        !passed && text.contains("measure each task from when it was sent"),
-        "{text}"
+        !Path::new(ESCAPED).exists(),
+        "an answer wrote {ESCAPED}:\n{part}"
     );
+    if part.contains("Landlock, fully enforced") {
+        assert!(part.contains("Permission denied"), "{part}");
+    }
+    // Compiler errors and panics name the student's file, not the copy under target/.
+    assert!(!text.contains("exercise-submissions"), "{text}");
+
+    for file in [
+        "solution.rs",
+        "deadlines_kept_by_the_answer.rs",
+        "polls_deadlines_on_a_tick.rs",
+    ] {
+        let (part, summary) = section(&text, file);
+        assert!(summary.ends_with(": passed"), "{file} must pass:\n{part}");
+    }
+    let alive = runners_alive();
+    assert!(alive.is_empty(), "left running: {alive:?}");
 }
 
+/// unzip, `cp -p` and `rsync -a` give a replaced file an older date than the build: the check
+/// must follow the content, or it checks the previous student's build.
 #[test]
-fn a_worker_left_running_is_caught() {
-    let (passed, text) = run(wrong::abandons_the_worker::run_with_time_limit);
-    assert!(!passed && text.contains("still busy"), "{text}");
+fn a_replaced_file_with_an_older_date_is_rebuilt() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let folder = std::env::temp_dir().join(format!("lesson-04-mtime-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let student = folder.join("student.rs");
+    std::fs::copy(here().join("src/solution.rs"), &student).unwrap();
+    let (code, text) = check_exercise(std::slice::from_ref(&student));
+    assert_eq!(code, Some(0), "{text}");
+    // The next student's file, at the same path, dated a day earlier.
+    std::fs::copy(here().join("src/exercise.rs"), &student).unwrap();
+    let day_ago = SystemTime::now() - Duration::from_secs(86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&student)
+        .unwrap()
+        .set_modified(day_ago)
+        .unwrap();
+    let (code, text) = check_exercise(std::slice::from_ref(&student));
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert_eq!(code, Some(1), "the starter must fail:\n{text}");
+    assert!(text.contains("waits for that task forever"), "{text}");
 }
