@@ -12,7 +12,6 @@ use workspace_checks::{
 const NOT_YET_FOLLOWING_THE_CONVENTIONS: &[&str] = &[
     "01-threads-and-locks",
     "02-deadlock",
-    "03-producer-consumer",
     "04-process-pool",
 ];
 
