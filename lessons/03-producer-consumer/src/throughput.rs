@@ -171,7 +171,7 @@ fn rates_table(summaries: &[Summary], items: u64) -> Table {
         ("min_s", "min"),
         ("max_s", "max"),
         ("items_per_s", "items/s"),
-        ("vs_crossbeam_1", "vs crossbeam, 1"),
+        ("vs_crossbeam_1", "speed vs crossbeam, 1"),
     ]);
     for s in summaries {
         table.row(vec![

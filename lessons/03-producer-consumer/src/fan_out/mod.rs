@@ -35,13 +35,14 @@ pub struct Consumed {
     pub most_at_once: usize,
 }
 
-/// A way to fan out: its name, its consumers, the function, and the figure it keeps, if any.
+/// A way to fan out: its name, its consumers, the function, and the figure it keeps, if any
+/// (file, title, caption).
 struct Way {
     name: &'static str,
     consumers: usize,
     run: fn(u64, usize, &Recorder) -> Vec<Vec<u64>>,
     /// `(file name, title)` of the timeline kept for the report.
-    figure: Option<(&'static str, &'static str)>,
+    figure: Option<(&'static str, &'static str, &'static str)>,
 }
 
 /// The four ways, run interleaved: what each consumer took in every run, and two timelines.
@@ -71,6 +72,7 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
             figure: Some((
                 "crossbeam-timeline",
                 "crossbeam: each row a consumer, shaded while it works on items",
+                "Both consumers work at the same time: each takes the next item from the channel.",
             )),
         },
         Way {
@@ -85,7 +87,8 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
             run: fan_out_guard_held_during_work,
             figure: Some((
                 "guard-held-timeline",
-                "Guard held during work: the same consumers, taking turns",
+                "Guard held during work: the consumers take turns",
+                "Never two stripes at once: the consumer holding the lock works, the other waits.",
             )),
         },
     ];
@@ -98,8 +101,11 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
             Variant::new(way.name, move || {
                 let recorder = Recorder::new();
                 let taken = (way.run)(ITEMS, way.consumers, &recorder);
-                let (file, title) = way.figure.unwrap_or(("", ""));
-                let timeline = recorder.finish(file, title, rows.clone());
+                let (file, title, caption) = way.figure.unwrap_or(("", "", ""));
+                let mut timeline = recorder.finish(file, title, rows.clone());
+                if way.figure.is_some() {
+                    timeline = timeline.with_caption(caption);
+                }
                 let most_at_once = most_at_once(&timeline);
                 if way.figure.is_some() {
                     kept.borrow_mut().insert(file, timeline);
