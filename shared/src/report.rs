@@ -109,8 +109,12 @@ impl Section {
     }
 
     /// The verdict lines as printed: the busy-machine line first, when there is one.
-    fn verdict_lines(&self) -> impl Iterator<Item = Phrase> + '_ {
-        let busy = self.capacity.as_ref().and_then(Capacity::busy_line);
+    /// The verdicts, after the line saying the machine was busy when it was. Redacted output (the
+    /// snapshots) leaves that line out: whether another program was busy is a measurement too.
+    fn verdict_lines(&self, with_busy_line: bool) -> impl Iterator<Item = Phrase> + '_ {
+        let busy = (self.capacity.as_ref())
+            .and_then(Capacity::busy_line)
+            .filter(|_| with_busy_line);
         busy.into_iter().chain(self.verdicts.iter().cloned())
     }
 
@@ -160,7 +164,7 @@ impl Section {
             out += &wrap(caption, "", "", LINE_WIDTH);
             out += &table.render(redact, "  ");
         }
-        let verdicts: Vec<Phrase> = self.verdict_lines().collect();
+        let verdicts: Vec<Phrase> = self.verdict_lines(!redact).collect();
         if !verdicts.is_empty() {
             out += "\nVerdict\n";
             for verdict in &verdicts {
@@ -194,7 +198,7 @@ impl Section {
                 "check": f.check,
             })).collect::<Vec<_>>(),
             "tables": self.tables.iter().map(|(caption, t)| json!({"caption": caption, "rows": t.to_json()})).collect::<Vec<_>>(),
-            "verdicts": self.verdict_lines().map(|v| v.render(false)).collect::<Vec<_>>(),
+            "verdicts": self.verdict_lines(true).map(|v| v.render(false)).collect::<Vec<_>>(),
             "capacity": self.capacity.map(|c| json!({
                 "cores": c.cores,
                 "workers": c.workers,
