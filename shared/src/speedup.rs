@@ -79,6 +79,19 @@ impl Speedup {
         self.verdict_in_words(variant, baseline, words)
     }
 
+    /// As [`Speedup::verdict`], for a variant built to gain nothing (a lock held through the work,
+    /// a GIL): such a variant runs at about the baseline's speed, sometimes a little under 0.8x
+    /// when taking turns costs extra, so "slower than the baseline" and "no real speedup" flip
+    /// from run to run. Both are one fact, "no real speedup", which is true across both bands.
+    /// A real gain still reads as one, so a variant that stopped taking turns shows.
+    pub fn verdict_no_gain_expected(&self, variant: &str, baseline: &str) -> Phrase {
+        let words = match self.judgement() {
+            Judgement::Slower => Judgement::NoFaster.words(),
+            other => other.words(),
+        };
+        self.verdict_in_words(variant, baseline, words.into())
+    }
+
     fn verdict_in_words(&self, variant: &str, baseline: &str, words: Segment) -> Phrase {
         crate::phrase!(
             "{}: {} the speed of {}, {} of the {} this machine allows: {}.",
@@ -252,6 +265,23 @@ mod tests {
         assert!(words(55).ends_with(": [varies]."), "{}", words(55));
         assert!(words(57).ends_with(": [varies]."), "{}", words(57));
         assert!(words(73).ends_with(": a partial speedup."), "{}", words(73));
+    }
+
+    #[test]
+    fn no_gain_expected_reads_the_same_slower_or_even() {
+        let ms = Duration::from_millis;
+        let words = |variant: u64| {
+            let verdict =
+                Speedup::new(ms(100), ms(variant), 2, 2).verdict_no_gain_expected("v", "b");
+            verdict.render(true)
+        };
+        assert!(words(140).ends_with(": no real speedup."), "{}", words(140));
+        assert!(words(100).ends_with(": no real speedup."), "{}", words(100));
+        assert!(
+            words(52).ends_with(": close to the ideal."),
+            "{}",
+            words(52)
+        );
     }
 
     #[test]
