@@ -7,7 +7,7 @@
 //! process of the user across the machine, and does not apply to root at all. Whatever happens,
 //! the judge measures the time and reads the thread count and CPU time itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -29,6 +29,10 @@ pub const RUNNER_ENV: &str = "LESSON_KIT_ANSWER_RUNNER";
 pub const REPLY_FD: i32 = 3;
 /// At most this much of what the answer prints is kept to quote.
 const KEPT_OUTPUT: usize = 4096;
+/// Samples in a row a thread must appear in to count as running beside others. Three (~2 ms)
+/// leave out a joined thread still being torn down while the next one starts, which would
+/// otherwise make an answer that joins each thread before the next look parallel.
+pub const STEADY_SAMPLES: usize = 3;
 
 /// What a runner is allowed. Every limit hit is reported by name.
 #[derive(Debug, Clone)]
@@ -131,7 +135,9 @@ pub struct Observation<A> {
     pub wall: Duration,
     /// CPU time the runner used meanwhile, all its threads, read from `/proc` by the judge.
     pub cpu: Duration,
-    /// The most threads the runner had at once beyond its main thread (sampled every ~1 ms).
+    /// The most threads the runner had at once beyond its main thread, counting only threads
+    /// present in [`STEADY_SAMPLES`] samples in a row (~1 ms apart): a joined thread can still be
+    /// listed in `/proc` for a moment while it exits, beside the next one it let start.
     pub peak_threads: usize,
     /// Threads seen at any time during the request beyond the main thread (sampled every ~1 ms;
     /// a thread that lived less than that may be missed).
@@ -312,7 +318,8 @@ impl Sandbox {
             return Err(self.fault_after_exit());
         }
         let mut peak_threads = 0;
-        let mut seen = BTreeSet::new();
+        let mut seen: BTreeSet<i32> = BTreeSet::new();
+        let mut recent: VecDeque<BTreeSet<i32>> = VecDeque::with_capacity(STEADY_SAMPLES);
         let mut polls = 0u64;
         let reply = loop {
             match self.replies.recv_timeout(Duration::from_millis(1)) {
@@ -321,10 +328,23 @@ impl Sandbox {
                 Err(RecvTimeoutError::Timeout) => {}
             }
             polls += 1;
-            let ids = tree::thread_ids(self.pid);
-            let threads = ids.len().saturating_sub(1);
-            seen.extend(ids.into_iter().filter(|&id| id != self.pid));
-            peak_threads = peak_threads.max(threads);
+            let ids: BTreeSet<i32> = tree::thread_ids(self.pid)
+                .into_iter()
+                .filter(|&id| id != self.pid)
+                .collect();
+            let threads = ids.len();
+            seen.extend(&ids);
+            if recent.len() == STEADY_SAMPLES {
+                recent.pop_front();
+            }
+            recent.push_back(ids);
+            if recent.len() == STEADY_SAMPLES {
+                let steady = recent[0]
+                    .iter()
+                    .filter(|id| recent.iter().all(|sample| sample.contains(id)))
+                    .count();
+                peak_threads = peak_threads.max(steady);
+            }
             if threads > self.limits.threads {
                 return Err(Fault::Limit(format!(
                     "{threads} threads at once (at most {} allowed)",
