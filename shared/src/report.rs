@@ -108,9 +108,7 @@ impl Section {
         self.capacity = Some(*capacity);
     }
 
-    /// The verdict lines as printed: the busy-machine line first, when there is one.
-    /// The verdicts, after the line saying the machine was busy when it was. Redacted output (the
-    /// snapshots) leaves that line out: whether another program was busy is a measurement too.
+    /// The verdicts, after the line saying the machine was busy when it was (when asked for).
     fn verdict_lines(&self, with_busy_line: bool) -> impl Iterator<Item = Phrase> + '_ {
         let busy = (self.capacity.as_ref())
             .and_then(Capacity::busy_line)
@@ -133,8 +131,9 @@ impl Section {
             .unwrap_or_default()
     }
 
-    /// The section as printed, every line within [`LINE_WIDTH`] columns where it can be.
-    pub fn render(&self, number: usize, redact: bool) -> String {
+    /// The section as printed, every line within [`LINE_WIDTH`] columns where it can be; with
+    /// `busy_line`, the verdict opens with the line saying another program was busy, if one was.
+    pub fn render(&self, number: usize, redact: bool, busy_line: bool) -> String {
         let mut out = format!("\n== {number}. {} ({}) ==\n", self.title, self.name);
         for line in &self.about {
             out += &wrap(line, "", "", LINE_WIDTH);
@@ -164,7 +163,7 @@ impl Section {
             out += &wrap(caption, "", "", LINE_WIDTH);
             out += &table.render(redact, "  ");
         }
-        let verdicts: Vec<Phrase> = self.verdict_lines(!redact).collect();
+        let verdicts: Vec<Phrase> = self.verdict_lines(busy_line).collect();
         if !verdicts.is_empty() {
             out += "\nVerdict\n";
             for verdict in &verdicts {
@@ -278,7 +277,7 @@ impl Report {
         };
         let (real, redacted) = (header(false), header(true));
         report.parts.push((OPENING.to_string(), real.clone()));
-        report.emit(real, redacted);
+        report.emit(real, redacted.clone(), redacted);
         report
     }
 
@@ -289,21 +288,30 @@ impl Report {
     /// Prints a finished experiment (unless the output is JSON) and keeps it for the end.
     pub fn add(&mut self, section: Section) {
         let number = self.sections.len() + 1;
-        let (real, redacted) = (section.render(number, false), section.render(number, true));
+        let real = section.render(number, false, true);
+        // Printed redacted output keeps the busy line (redacted), so that the snapshot tests see
+        // that a verdict was judged on a busy machine; the recorded redacted run leaves it out,
+        // since whether another program was busy while the book was recorded is a measurement too.
+        let printed_redacted = section.render(number, true, true);
+        let recorded_redacted = section.render(number, true, false);
         self.parts.push((section.name.clone(), real.clone()));
-        self.emit(real, redacted);
+        self.emit(real, printed_redacted, recorded_redacted);
         self.sections.push(section);
     }
 
-    fn emit(&mut self, real: String, redacted: String) {
+    fn emit(&mut self, real: String, printed_redacted: String, recorded_redacted: String) {
         if !self.output.json {
-            let text = if self.output.redact { &redacted } else { &real };
+            let text = if self.output.redact {
+                &printed_redacted
+            } else {
+                &real
+            };
             // A closed pipe (`| head`) is not an error worth a panic.
             let _ = std::io::stdout().write_all(text.as_bytes());
             let _ = std::io::stdout().flush();
         }
         self.printed += &real;
-        self.redacted += &redacted;
+        self.redacted += &recorded_redacted;
     }
 
     pub fn sections(&self) -> &[Section] {
@@ -372,5 +380,30 @@ impl Report {
             }
         }
         Ok(self.sections.iter().all(Section::all_checks_hold))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capacity::BUSY_WORDS;
+
+    /// The snapshot tests forgive verdict words only when they can see that the machine was busy:
+    /// printed redacted output must keep that line, while the book's recorded run leaves it out.
+    #[test]
+    fn redacted_output_says_when_the_machine_was_busy_and_the_recording_does_not() {
+        let mut section = Section::new("busy", "A busy run");
+        section.verdict("threads: no real speedup.");
+        section.capacity(&Capacity {
+            cores: 2,
+            workers: 2,
+            parallel: Some(1.1),
+            single: Some(1.0),
+            probes: 20,
+            others: None,
+        });
+        assert!(section.render(1, true, true).contains(BUSY_WORDS));
+        assert!(section.render(1, false, true).contains(BUSY_WORDS));
+        assert!(!section.render(1, true, false).contains(BUSY_WORDS));
     }
 }

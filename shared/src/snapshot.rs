@@ -127,26 +127,37 @@ pub fn settled_default_run(bin: &str, snapshot: &str) -> Option<String> {
     None
 }
 
-/// The output without its busy-machine lines and with every verdict line masked: what must
-/// match the snapshot whatever the machine's load. Every verdict judges measured numbers, so on a
-/// busy machine any of them may read differently; their number, and everything else, may not.
+/// The output without its busy-machine line and with every verdict masked: what must match the
+/// snapshot whatever the machine's load. Every verdict judges measured numbers, so on a busy
+/// machine any of them may read differently, and a verdict of other words may wrap onto more or
+/// fewer lines; their number, and everything else, may not differ. A verdict starts at two
+/// spaces of indent; its wrapped lines are indented further.
 fn without_verdicts(output: &str) -> String {
-    let mut kept = String::new();
+    let mut kept: Vec<String> = Vec::new();
     let mut in_verdict = false;
-    for line in output.lines().filter(|l| !l.contains(BUSY_WORDS)) {
-        in_verdict = match line {
-            "Verdict" => true,
-            "" => false,
-            _ => in_verdict,
-        };
-        kept += if in_verdict && line != "Verdict" {
-            "  [verdict]"
-        } else {
-            line.trim_end()
-        };
-        kept += "\n";
+    let mut verdict = String::new();
+    let finish = |verdict: &mut String, kept: &mut Vec<String>| {
+        if !verdict.is_empty() && !verdict.contains(BUSY_WORDS) {
+            kept.push("  [verdict]".to_string());
+        }
+        verdict.clear();
+    };
+    for line in output.lines() {
+        if in_verdict && line.starts_with("    ") {
+            verdict.push_str(line);
+            continue;
+        }
+        if in_verdict && line.starts_with("  ") {
+            finish(&mut verdict, &mut kept);
+            verdict.push_str(line);
+            continue;
+        }
+        finish(&mut verdict, &mut kept);
+        in_verdict = line == "Verdict";
+        kept.push(line.trim_end().to_string());
     }
-    kept.trim_end().to_string()
+    finish(&mut verdict, &mut kept);
+    kept.join("\n").trim_end().to_string()
 }
 
 /// Judges a speed claim only when the machine was free. `attempt` measures once (asserting
@@ -212,6 +223,11 @@ mod tests {
              threads: most of the ideal.\n  about even.\n"
         );
         assert_eq!(without_verdicts(&busy), without_verdicts(snapshot));
+        let wrapped = format!(
+            "Result\n  ✓ 10000\n\nVerdict\n  This run got [varies] of the 2 cores:\n    {BUSY_WORDS}; \
+             ...\n  threads: most\n    of the ideal.\n  about even.\n"
+        );
+        assert_eq!(without_verdicts(&wrapped), without_verdicts(snapshot));
         let other_result = snapshot.replace("10000", "9999");
         assert_ne!(without_verdicts(&other_result), without_verdicts(snapshot));
         let one_more_verdict = snapshot.replace("pool won.\n", "pool won.\n  again.\n");
