@@ -6,12 +6,6 @@ use workspace_checks::{
     snapshot_body, unresolved,
 };
 
-/// Chapters written before `book/CONVENTIONS.md`, until they are brought in line with it (issue
-/// 10). A chapter listed here is not yet held to the conventions; a chapter that follows them
-/// must come off the list, and every new chapter must follow them from the start.
-const NOT_YET_FOLLOWING_THE_CONVENTIONS: &[&str] =
-    &["01-threads-and-locks", "02-deadlock", "04-process-pool"];
-
 /// The widest line a recorded run may have: the kit wraps to this (`lesson_kit::wrap`).
 const LINE_WIDTH: usize = 100;
 
@@ -239,17 +233,7 @@ fn every_chapter_follows_the_books_conventions() {
             .collect();
         figures.sort();
         let found = convention_problems(&chapter, package, &output, &figures);
-        let exempt = NOT_YET_FOLLOWING_THE_CONVENTIONS.contains(&lesson.topic.as_str());
-        match (exempt, found.is_empty()) {
-            (false, false) => {
-                problems.extend(found.iter().map(|p| format!("{}.md: {p}", lesson.topic)))
-            }
-            (true, true) => problems.push(format!(
-                "{}.md follows the conventions now: take it off NOT_YET_FOLLOWING_THE_CONVENTIONS",
-                lesson.topic
-            )),
-            _ => {}
-        }
+        problems.extend(found.iter().map(|p| format!("{}.md: {p}", lesson.topic)));
     }
     assert!(
         problems.is_empty(),
