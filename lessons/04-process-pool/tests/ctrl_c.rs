@@ -53,6 +53,16 @@ fn lesson_with_workers(pdeathsig: bool) -> (Child, Vec<u32>, Vec<(File, File)>) 
     if !pdeathsig {
         command.env(WITHOUT_PDEATHSIG_ENV, "1");
     }
+    // A shell that runs the tests in the background (`cargo test &`, or CI under `nohup ... &`)
+    // starts them with SIGINT ignored, and an ignored signal stays ignored across exec: the lesson
+    // and its workers would never see Ctrl-C. A terminal's foreground job has the default action.
+    // SAFETY: signal() is async-signal-safe, as code between fork and exec must be.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
     let mut lesson = command.spawn().expect("the lesson starts");
     let deadline = Instant::now() + Duration::from_secs(60);
     // The squares run sequentially, then on threads, then on the pool: wait for the pool, and
