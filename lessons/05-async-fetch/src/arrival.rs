@@ -1,6 +1,6 @@
 //! Experiment 2: the order responses arrive in, and the requests in flight over time.
 //!
-//! Eight requests whose server delays decrease, 200 ms down to 25 ms, sent in list order. One at
+//! Eight requests whose server delays decrease, 160 ms down to 20 ms, sent in list order. One at
 //! a time, they arrive in the order they were sent, and the batch takes the sum of the delays.
 //! All at once, the shortest arrives first: the order is reversed, and the batch takes as long as
 //! the longest request. A limit in between shows the waves: a new request starts only when one
@@ -17,7 +17,7 @@ use crate::fetch::fetch;
 use crate::{clients, runtime};
 
 /// The server's delay for each request, in the order they are sent.
-pub const DELAYS_MS: [u64; 8] = [200, 175, 150, 125, 100, 75, 50, 25];
+pub const DELAYS_MS: [u64; 8] = [160, 140, 120, 100, 80, 60, 40, 20];
 /// The limits shown: one at a time, a few, all at once.
 pub const LIMITS: [usize; 3] = [1, 3, 8];
 
@@ -48,7 +48,7 @@ pub async fn arrivals(
 /// timeline at three limits on one time axis.
 pub fn arrival_order(workers: usize) -> Section {
     let mut section = Section::new("arrival-order", "The order of arrival").about(
-        "Eight requests with server delays from 200 ms down to 25 ms, sent in that order with \
+        "Eight requests with server delays from 160 ms down to 20 ms, sent in that order with \
          buffer_unordered at a limit of 1, 3 and 8 requests in flight. Which response arrives \
          first shows whether the requests waited together.",
     );

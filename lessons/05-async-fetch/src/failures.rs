@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 use crate::{clients, runtime};
 
 /// Each attempt's deadline: far above what the server's quick routes need, far below `/stall`.
-pub const TIMEOUT: Duration = Duration::from_millis(300);
+pub const TIMEOUT: Duration = Duration::from_millis(250);
 /// The first back-off; each retry waits twice as long as the one before, plus jitter.
 pub const BACKOFF: Duration = Duration::from_millis(20);
 /// Attempts per URL when retrying.

@@ -24,18 +24,30 @@ pub type Done = (usize, Result<usize, String>);
 
 /// Fetches one URL with the async client: the response's status checked, its body read.
 pub async fn fetch(client: &reqwest::Client, url: &str) -> Result<usize, String> {
-    let response = client.get(url).send().await.map_err(|e| e.to_string())?;
-    let response = response.error_for_status().map_err(|e| e.to_string())?;
-    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    let response = client.get(url).send().await.map_err(|e| describe(&e))?;
+    let response = response.error_for_status().map_err(|e| describe(&e))?;
+    let body = response.bytes().await.map_err(|e| describe(&e))?;
     Ok(body.len())
 }
 
 /// The same with the blocking client.
 pub fn fetch_blocking(client: &blocking::Client, url: &str) -> Result<usize, String> {
-    let response = client.get(url).send().map_err(|e| e.to_string())?;
-    let response = response.error_for_status().map_err(|e| e.to_string())?;
-    let body = response.bytes().map_err(|e| e.to_string())?;
+    let response = client.get(url).send().map_err(|e| describe(&e))?;
+    let response = response.error_for_status().map_err(|e| describe(&e))?;
+    let body = response.bytes().map_err(|e| describe(&e))?;
     Ok(body.len())
+}
+
+/// An error with its causes: reqwest's own message says "error sending request"; the cause
+/// below it says why ("Connection refused", "Too many open files").
+pub fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
 }
 
 // ANCHOR: blocking_loop

@@ -8,8 +8,9 @@
 //! 1. [`four_ways`]: a blocking loop, a thread pool, tasks behind a Semaphore and
 //!    `buffer_unordered` ([`fetch`]), at several limits, against the ideal ceil(N / limit) x delay.
 //! 2. [`arrival`]: the order responses arrive in, and a timeline of the requests in flight.
-//! 3. [`failures`]: 500s, stalls and a refused host: one outcome per URL, retries with back-off.
+//! 3. [`no_limit`]: every request at once: descriptors, memory, and running out of them.
 //! 4. [`memory`]: what a sleeping task and a sleeping thread cost in memory.
+//! 5. [`failures`]: 500s, stalls and a refused host: one outcome per URL, retries with back-off.
 //!
 //! [`server_cpu`] separates the server's CPU time from the clients'.
 
@@ -22,6 +23,7 @@ pub mod failures;
 pub mod fetch;
 pub mod four_ways;
 pub mod memory;
+pub mod no_limit;
 pub mod server_cpu;
 
 /// What the fetching experiments are asked to do.

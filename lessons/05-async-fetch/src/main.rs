@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use lesson_05_async_fetch::{Setup, arrival, failures, four_ways, memory};
+use lesson_05_async_fetch::{Setup, arrival, failures, four_ways, memory, no_limit};
 use lesson_kit::cli::{self, CommonArgs};
 
 /// Lesson 05: fetching many URLs: a blocking loop, a thread pool, tokio with a Semaphore and
@@ -13,7 +13,7 @@ use lesson_kit::cli::{self, CommonArgs};
 #[command(name = "lesson-05-async-fetch")]
 struct Args {
     /// URLs in the batch of the four-ways experiment
-    #[arg(long, value_name = "N", default_value_t = 50,
+    #[arg(long, value_name = "N", default_value_t = 40,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     size: u32,
 
@@ -23,7 +23,7 @@ struct Args {
     delay_ms: u64,
 
     /// Limits of requests in flight to try (comma-separated)
-    #[arg(long, value_name = "N", value_delimiter = ',', default_values_t = [5, 25],
+    #[arg(long, value_name = "N", value_delimiter = ',', default_values_t = [5, 20],
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     limit: Vec<u32>,
 
@@ -37,6 +37,10 @@ struct Args {
           value_parser = clap::value_parser!(u32).range(10..=10_000))]
     threads: u32,
 
+    /// Internal: run as the child of the no-limit experiment, fetching from this server
+    #[arg(long = "fd-limit-child", value_name = "URL", hide = true)]
+    fd_limit_child: Option<String>,
+
     #[command(flatten)]
     common: CommonArgs<Experiment>,
 }
@@ -48,6 +52,8 @@ enum Experiment {
     FourWays,
     /// the order responses arrive in, and the requests in flight over time
     ArrivalOrder,
+    /// every request at once: open descriptors, memory, and running out of them in a child
+    NoLimit,
     /// 500s, stalls and a refused host: one outcome per URL, retries with back-off
     Failures,
     /// the memory of 10,000 sleeping tasks against 1,000 sleeping threads
@@ -56,6 +62,10 @@ enum Experiment {
 
 fn main() -> ExitCode {
     let args: Args = cli::parse();
+    if let Some(base_url) = &args.fd_limit_child {
+        no_limit::fd_limit_child(base_url);
+        return ExitCode::SUCCESS;
+    }
     let common = &args.common;
     let mut report = common.start_report(
         "Lesson 05 · Async fetch",
@@ -75,14 +85,17 @@ fn main() -> ExitCode {
     if common.wants(Experiment::ArrivalOrder) {
         report.add(arrival::arrival_order(setup.workers));
     }
-    if common.wants(Experiment::Failures) {
-        report.add(failures::failures(setup.workers));
+    if common.wants(Experiment::NoLimit) {
+        report.add(no_limit::no_limit(setup.workers));
     }
     if common.wants(Experiment::MemoryPerWaiter) {
         report.add(memory::memory_per_waiter(
             args.tasks as usize,
             args.threads as usize,
         ));
+    }
+    if common.wants(Experiment::Failures) {
+        report.add(failures::failures(setup.workers));
     }
     report.conclude()
 }
