@@ -11,6 +11,7 @@
 //! 3. [`no_limit`]: every request at once: descriptors, memory, and running out of them.
 //! 4. [`memory`]: what a sleeping task and a sleeping thread cost in memory.
 //! 5. [`failures`]: 500s, stalls and a refused host: one outcome per URL, retries with back-off.
+//! 6. [`articles`]: the articles' table for 10,000 URLs, re-run with the ideal beside each row.
 //!
 //! [`server_cpu`] separates the server's CPU time from the clients'.
 
@@ -19,6 +20,7 @@ use std::time::Duration;
 use local_server::reqwest;
 
 pub mod arrival;
+pub mod articles;
 pub mod failures;
 pub mod fetch;
 pub mod four_ways;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use lesson_05_async_fetch::{Setup, arrival, failures, four_ways, memory, no_limit};
+use lesson_05_async_fetch::{Setup, arrival, articles, failures, four_ways, memory, no_limit};
 use lesson_kit::cli::{self, CommonArgs};
 
 /// Lesson 05: fetching many URLs: a blocking loop, a thread pool, tokio with a Semaphore and
@@ -13,7 +13,7 @@ use lesson_kit::cli::{self, CommonArgs};
 #[command(name = "lesson-05-async-fetch")]
 struct Args {
     /// URLs in the batch of the four-ways experiment
-    #[arg(long, value_name = "N", default_value_t = 40,
+    #[arg(long, value_name = "N", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     size: u32,
 
@@ -23,7 +23,7 @@ struct Args {
     delay_ms: u64,
 
     /// Limits of requests in flight to try (comma-separated)
-    #[arg(long, value_name = "N", value_delimiter = ',', default_values_t = [5, 20],
+    #[arg(long, value_name = "N", value_delimiter = ',', default_values_t = [5, 15],
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     limit: Vec<u32>,
 
@@ -36,6 +36,16 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 1_000,
           value_parser = clap::value_parser!(u32).range(10..=10_000))]
     threads: u32,
+
+    /// URLs in the articles' table (the article's own count: 10000)
+    #[arg(long, value_name = "N", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(100..=100_000))]
+    articles_urls: u32,
+
+    /// The server's delay in the articles' table, in ms (the article's implied delay: 180)
+    #[arg(long, value_name = "MS", default_value_t = 40,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    articles_delay_ms: u64,
 
     /// Internal: run as the child of the no-limit experiment, fetching from this server
     #[arg(long = "fd-limit-child", value_name = "URL", hide = true)]
@@ -56,6 +66,8 @@ enum Experiment {
     NoLimit,
     /// 500s, stalls and a refused host: one outcome per URL, retries with back-off
     Failures,
+    /// the articles' table for 10,000 URLs, re-run with the ideal beside each row
+    Articles,
     /// the memory of 10,000 sleeping tasks against 1,000 sleeping threads
     MemoryPerWaiter,
 }
@@ -96,6 +108,13 @@ fn main() -> ExitCode {
     }
     if common.wants(Experiment::Failures) {
         report.add(failures::failures(setup.workers));
+    }
+    if common.wants(Experiment::Articles) {
+        report.add(articles::articles_table(
+            args.articles_urls as usize,
+            Duration::from_millis(args.articles_delay_ms),
+            setup.workers,
+        ));
     }
     report.conclude()
 }
