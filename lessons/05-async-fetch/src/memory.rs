@@ -186,9 +186,10 @@ pub fn memory_per_waiter(tasks: usize, threads: usize) -> Section {
     );
     let ratio = thread_cost.resident_each() as f64 / task_cost.resident_each().max(1) as f64;
     section.verdict(phrase!(
-        "A sleeping thread cost {} of resident memory, {} a sleeping task's {}; its address \
-         space grew by {} each, about the stack it reserved. Linux gives a thread's stack RAM only page \
-         by page as it is touched, so most of the reservation is never resident.",
+        "A sleeping thread cost {} of resident memory, {} a sleeping task's {}. Its address \
+         space grew by {} each: the stack it reserved, and whatever else a new thread maps. \
+         Linux gives a mapping RAM only page by page as it is touched, so most of it is never \
+         resident.",
         Measured::Bytes(thread_cost.resident_each()),
         Measured::Ratio(ratio),
         Measured::Bytes(task_cost.resident_each()),
