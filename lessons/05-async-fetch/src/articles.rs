@@ -16,7 +16,7 @@ use local_server::LocalServer;
 
 use crate::fetch::{thread_pool, with_semaphore};
 use crate::four_ways::{counted, ideal};
-use crate::{clients, runtime};
+use crate::{Setup, clients, runtime};
 
 /// The article's batch and the delay its sequential row implies.
 pub const ARTICLE_URLS: usize = 10_000;
@@ -31,7 +31,8 @@ pub const ROWS: [(&str, bool, usize, Duration); 4] = [
 ];
 
 /// Re-runs the article's rows with `urls` URLs answered after `delay`, the ideal beside each.
-pub fn articles_table(urls: usize, delay: Duration, workers: usize) -> Section {
+pub fn articles_table(urls: usize, delay: Duration, setup: &Setup) -> Section {
+    let workers = setup.workers;
     let mut section = Section::new("articles", "The articles' table, re-run").about(&format!(
         "One article fetches 10,000 URLs: a requests loop in 30 min, ThreadPool(20) in 3 min, \
          ThreadPool(200) in 1.5 min, aiohttp with Semaphore(50) in 2 min and Semaphore(200) in \
@@ -41,8 +42,9 @@ pub fn articles_table(urls: usize, delay: Duration, workers: usize) -> Section {
         delay.as_millis()
     ));
     let server = LocalServer::start().expect("the local server starts");
+    let base = setup.base_url.clone().unwrap_or_else(|| server.base_url());
     let list: Vec<String> = (0..urls)
-        .map(|_| server.url(&format!("/delay/{}", delay.as_millis())))
+        .map(|_| format!("{base}/delay/{}", delay.as_millis()))
         .collect();
     let (client, blocking) = clients(delay + Duration::from_secs(30));
     let tokio = runtime(workers);

@@ -40,6 +40,21 @@ pub struct Setup {
     /// Worker threads of the tokio runtime.
     pub workers: usize,
     pub reps: usize,
+    /// `--base-url`: fetch `/delay/{ms}` from this server instead of the local one.
+    pub base_url: Option<String>,
+}
+
+/// Checks a `--base-url`: an `http://` URL without a trailing slash (no TLS stack is built).
+pub fn base_url(text: &str) -> Result<String, String> {
+    match reqwest::Url::parse(text) {
+        Ok(url) if url.scheme() == "http" && url.host().is_some() => {
+            Ok(text.trim_end_matches('/').to_string())
+        }
+        Ok(_) => Err("give an http:// URL with a host (this build has no TLS)".into()),
+        Err(error) => Err(format!(
+            "not a URL ({error}); give one such as http://127.0.0.1:8080"
+        )),
+    }
 }
 
 /// One async and one blocking client, each built once and reused for every request (a client

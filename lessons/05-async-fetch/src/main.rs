@@ -47,6 +47,10 @@ struct Args {
           value_parser = clap::value_parser!(u64).range(1..=10_000))]
     articles_delay_ms: u64,
 
+    /// Fetch /delay/{ms} from this server instead of the local one (four-ways, articles)
+    #[arg(long, value_name = "URL", value_parser = lesson_05_async_fetch::base_url)]
+    base_url: Option<String>,
+
     /// Internal: run as the child of the no-limit experiment, fetching from this server
     #[arg(long = "fd-limit-child", value_name = "URL", hide = true)]
     fd_limit_child: Option<String>,
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         limits: args.limit.iter().map(|&l| l as usize).collect(),
         workers: common.workers(),
         reps: common.reps(),
+        base_url: args.base_url.clone(),
     };
     if common.wants(Experiment::FourWays) {
         report.add(four_ways::four_ways(&setup));
@@ -113,7 +118,7 @@ fn main() -> ExitCode {
         report.add(articles::articles_table(
             args.articles_urls as usize,
             Duration::from_millis(args.articles_delay_ms),
-            setup.workers,
+            &setup,
         ));
     }
     report.conclude()

@@ -58,3 +58,39 @@ fn json_has_numbers_as_numbers() {
         "times must be seconds: {stdout}"
     );
 }
+
+#[test]
+fn a_base_url_that_is_not_an_http_url_is_refused() {
+    assert_usage_error(
+        LESSON,
+        &["--base-url", "not a url"],
+        &["'not a url'", "URL"],
+    );
+    assert_usage_error(LESSON, &["--base-url", "https://example.com"], &["http://"]);
+}
+
+#[test]
+fn a_base_url_sends_the_requests_to_another_server() {
+    let other = local_server::LocalServer::start().unwrap();
+    let output = lesson_kit::conventions::run(
+        LESSON,
+        &[
+            "--only",
+            "four-ways",
+            "--size",
+            "10",
+            "--limit",
+            "5",
+            "--reps",
+            "1",
+        ]
+        .into_iter()
+        .chain(["--base-url", &other.base_url()])
+        .collect::<Vec<_>>(),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("the local server counted none"), "{stdout}");
+    // The blocking loop and three ways at one limit, one run each: 40 requests reached it.
+    assert_eq!(other.stats().answered, 40, "{stdout}");
+}
