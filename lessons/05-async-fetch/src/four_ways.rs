@@ -1,0 +1,257 @@
+//! Experiment 1: N URLs, one fixed server delay, four ways, at several limits.
+//!
+//! Every request waits `delay` on the server, so with `limit` requests in flight the batch cannot
+//! take less than ceil(N / limit) x delay: that is the ideal each way is judged against. The
+//! server counts the most requests it had in flight at once, so a limit is proven from the other
+//! side of the socket, not taken on trust. CPU time per request is the process's CPU time during
+//! the run minus the server thread's, divided by N: what the client side cost.
+
+use std::time::Duration;
+
+use lesson_kit::measure::{Runs, Variant, interleaved, median};
+use lesson_kit::table::Table;
+use lesson_kit::value::format_seconds;
+use lesson_kit::{Measured, Section, Segment, phrase};
+use local_server::LocalServer;
+
+use crate::fetch::{Done, blocking_loop, buffered, thread_pool, with_semaphore};
+use crate::server_cpu::server_cpu;
+use crate::{Setup, clients, runtime};
+
+/// The blocking loop is left out when it would take longer than this (N x delay).
+pub const LOOP_BUDGET: Duration = Duration::from_secs(5);
+
+/// What one run of one way did, seen from both sides.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub ok: usize,
+    pub first_error: Option<String>,
+    /// The most requests the server had in flight at once during the run.
+    pub server_peak: u64,
+    /// CPU time the server's thread used during the run, to subtract from the process's.
+    pub server_cpu: Duration,
+}
+
+/// The ideal wall time with `limit` requests in flight: ceil(N / limit) rounds of `delay`.
+pub fn ideal(size: usize, limit: usize, delay: Duration) -> Duration {
+    delay * size.div_ceil(limit) as u32
+}
+
+/// Runs `fetch` against a server whose counts start afresh, and notes what the server saw.
+pub fn counted(server: &LocalServer, fetch: impl FnOnce() -> Vec<Done>) -> Batch {
+    server.reset_stats();
+    let cpu_before = server_cpu();
+    let done = fetch();
+    let stats = server.stats();
+    Batch {
+        ok: done.iter().filter(|(_, r)| r.is_ok()).count(),
+        first_error: done.iter().find_map(|(_, r)| r.clone().err()),
+        server_peak: stats.peak_in_flight,
+        server_cpu: server_cpu().saturating_sub(cpu_before),
+    }
+}
+
+/// Shows that a limit of L requests in flight brings the batch close to ceil(N / L) x delay with
+/// threads and with tasks alike, and what each costs in CPU time and memory.
+pub fn four_ways(setup: &Setup) -> Section {
+    let (n, delay) = (setup.size, setup.delay);
+    let mut section = Section::new("four-ways", "N URLs, four ways").about(&format!(
+        "{n} URLs on the local server, each answered after {} ms: a blocking loop, a pool of \
+         threads with the blocking client, tokio tasks behind a Semaphore, and buffer_unordered, \
+         at each limit of requests in flight. The ideal is ceil(N / limit) x delay.",
+        delay.as_millis()
+    ));
+    let server = LocalServer::start().expect("the local server starts");
+    // `--base-url` sends the requests elsewhere; then the local server counts nothing.
+    let base = setup.base_url.clone().unwrap_or_else(|| server.base_url());
+    let urls: Vec<String> = (0..n)
+        .map(|_| format!("{base}/delay/{}", delay.as_millis()))
+        .collect();
+    let (client, blocking) = clients(delay + Duration::from_secs(10));
+    let tokio = runtime(setup.workers);
+    let include_loop = delay * n as u32 <= LOOP_BUDGET;
+
+    let mut variants = Vec::new();
+    if include_loop {
+        variants.push(Variant::new("blocking loop", || {
+            (1, counted(&server, || blocking_loop(&blocking, &urls)))
+        }));
+    }
+    for &limit in &setup.limits {
+        let (server, urls, client, blocking, tokio) = (&server, &urls, &client, &blocking, &tokio);
+        variants.push(Variant::new(format!("thread pool ({limit})"), move || {
+            (
+                limit,
+                counted(server, || thread_pool(blocking, urls, limit)),
+            )
+        }));
+        variants.push(Variant::new(format!("Semaphore ({limit})"), move || {
+            let batch = || tokio.block_on(with_semaphore(client, urls, limit));
+            (limit, counted(server, batch))
+        }));
+        variants.push(Variant::new(
+            format!("buffer_unordered ({limit})"),
+            move || {
+                let batch = || tokio.block_on(buffered(client, urls, limit));
+                (limit, counted(server, batch))
+            },
+        ));
+    }
+    let runs = interleaved(setup.reps, variants);
+    drop(tokio);
+    drop((client, blocking));
+
+    if !include_loop {
+        section.result(phrase!(
+            "The blocking loop is left out: it would take at least {} ms x {} = {}, over the {} \
+             this experiment allows itself; a smaller --size includes it.",
+            delay.as_millis() as u64,
+            n,
+            format_seconds((delay * n as u32).as_secs_f64()),
+            format_seconds(LOOP_BUDGET.as_secs_f64())
+        ));
+    }
+    check(&mut section, &runs, n, setup.base_url.as_deref());
+    section.table(
+        &format!(
+            "Measured ({} interleaved runs each; wall time is the median; CPU per request leaves \
+             out the server's thread; the most in flight is counted by the server)",
+            setup.reps
+        ),
+        table(&runs, n, delay),
+    );
+    verdicts(&mut section, &runs, setup);
+    section
+}
+
+type WayRuns = Runs<(usize, Batch)>;
+
+fn check(section: &mut Section, runs: &[WayRuns], n: usize, elsewhere: Option<&str>) {
+    for r in runs {
+        let failed = r.results.iter().find_map(|(_, b)| b.first_error.clone());
+        let all = r.results.iter().all(|(_, b)| b.ok == n);
+        let mut line = phrase!(
+            "{}: all {} URLs answered 200 and read, in every run",
+            r.name.as_str(),
+            n
+        );
+        if let Some(error) = failed {
+            line = phrase!("{}: not every URL was fetched: {}", r.name.as_str(), error);
+        }
+        section.check(all, line);
+    }
+    if let Some(base) = elsewhere {
+        let why = format!("the requests went to {base}: the local server counted none in flight");
+        section.result(why.as_str());
+        return;
+    }
+    let within = runs.iter().all(|r| {
+        r.results
+            .iter()
+            .all(|(limit, b)| b.server_peak <= *limit as u64)
+    });
+    section.check(
+        within,
+        "the server never had more requests in flight than the way's limit",
+    );
+}
+
+/// The median of one number over the runs.
+fn median_of(runs: &WayRuns, value: impl Fn(usize) -> Duration) -> Duration {
+    median((0..runs.samples.len()).map(value).collect())
+}
+
+/// Client CPU time per request, median over the runs.
+pub fn cpu_per_request(runs: &WayRuns, n: usize) -> Duration {
+    median_of(runs, |i| {
+        runs.samples[i]
+            .cpu
+            .saturating_sub(runs.results[i].1.server_cpu)
+            / n as u32
+    })
+}
+
+fn table(runs: &[WayRuns], n: usize, delay: Duration) -> Table {
+    let mut table = Table::new(&[
+        ("way", "way"),
+        ("limit", "limit"),
+        ("median_s", "wall time"),
+        ("ideal_s", "ideal"),
+        ("of_ideal", "ideal / wall"),
+        ("cpu_per_request_s", "CPU per request"),
+        ("peak_rss_bytes", "peak RSS"),
+        ("server_peak", "most in flight"),
+    ]);
+    for r in runs {
+        let limit = r.results[0].0;
+        let ideal = ideal(n, limit, delay);
+        let wall = r.median_wall();
+        let peak = r
+            .results
+            .iter()
+            .map(|(_, b)| b.server_peak)
+            .max()
+            .unwrap_or(0);
+        table.row(vec![
+            r.name.as_str().into(),
+            limit.into(),
+            Measured::Time(wall).into(),
+            Segment::from(format_seconds(ideal.as_secs_f64())),
+            Measured::Share(ideal.as_secs_f64() / wall.as_secs_f64().max(1e-9)).into(),
+            Measured::Seconds(cpu_per_request(r, n).as_secs_f64()).into(),
+            Measured::Bytes(r.peak_rss_bytes().unwrap_or(0)).into(),
+            Measured::Count(peak).into(),
+        ]);
+    }
+    table
+}
+
+fn verdicts(section: &mut Section, runs: &[WayRuns], setup: &Setup) {
+    let (n, delay, workers) = (setup.size, setup.delay, setup.workers);
+    let Some(limit) = runs.iter().map(|r| r.results[0].0).max() else {
+        return;
+    };
+    let named = |prefix: &str| {
+        runs.iter()
+            .find(|r| r.name.starts_with(prefix) && r.results[0].0 == limit)
+    };
+    let share = |r: &WayRuns| {
+        Measured::Share(ideal(n, limit, delay).as_secs_f64() / r.median_wall().as_secs_f64())
+    };
+    if let (Some(pool), Some(semaphore), Some(stream)) = (
+        named("thread pool"),
+        named("Semaphore"),
+        named("buffer_unordered"),
+    ) {
+        section.verdict(phrase!(
+            "At a limit of {}, the batch took {} of the ideal time's worth with threads, {} with \
+             the Semaphore and {} with buffer_unordered: a limit of L in flight is what makes \
+             the batch fast, whether threads or tasks do the waiting.",
+            limit,
+            share(pool),
+            share(semaphore),
+            share(stream)
+        ));
+        section.verdict(phrase!(
+            "The thread pool started {} threads to keep {} requests waiting; the tasks waited on \
+             the runtime's {} worker threads. Client CPU per request: {} with the thread pool, \
+             {} with the Semaphore's tasks.",
+            limit,
+            limit,
+            Measured::Machine(workers.to_string()),
+            Measured::Seconds(cpu_per_request(pool, n).as_secs_f64()),
+            Measured::Seconds(cpu_per_request(semaphore, n).as_secs_f64())
+        ));
+    }
+    if let Some(sequential) = runs.iter().find(|r| r.results[0].0 == 1) {
+        section.verdict(phrase!(
+            "The blocking loop waits for each response before it sends the next request: its \
+             time is the sum of the delays ({} of its ideal N x delay), whatever the machine.",
+            share_of(sequential, n, delay)
+        ));
+    }
+}
+
+fn share_of(r: &WayRuns, n: usize, delay: Duration) -> Measured {
+    Measured::Share(ideal(n, 1, delay).as_secs_f64() / r.median_wall().as_secs_f64())
+}

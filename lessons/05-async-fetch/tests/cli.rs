@@ -1,0 +1,96 @@
+//! Bad input gets one line naming the bad value and what is allowed, and exit code 2.
+
+use lesson_kit::conventions::{assert_shared_conventions, assert_usage_error};
+
+const LESSON: &str = env!("CARGO_BIN_EXE_lesson-05-async-fetch");
+
+#[test]
+fn the_shared_conventions_hold() {
+    let experiments = [
+        "four-ways",
+        "arrival-order",
+        "failures",
+        "memory-per-waiter",
+    ];
+    assert_shared_conventions(LESSON, &experiments);
+}
+
+#[test]
+fn counts_delays_and_limits_out_of_range_are_refused() {
+    assert_usage_error(LESSON, &["--size", "0"], &["'0'", "1..=100000"]);
+    assert_usage_error(
+        LESSON,
+        &["--delay-ms", "100000"],
+        &["'100000'", "1..=10000"],
+    );
+    assert_usage_error(LESSON, &["--limit", "0"], &["'0'", "1..=10000"]);
+    assert_usage_error(LESSON, &["--limit", "10,x"], &["'x'"]);
+    assert_usage_error(LESSON, &["--tasks", "5"], &["'5'", "100..=1000000"]);
+    assert_usage_error(
+        LESSON,
+        &["--threads", "100000"],
+        &["'100000'", "10..=10000"],
+    );
+}
+
+#[test]
+fn json_has_numbers_as_numbers() {
+    let output = lesson_kit::conventions::run(
+        LESSON,
+        &[
+            "--only",
+            "four-ways",
+            "--size",
+            "20",
+            "--limit",
+            "10",
+            "--reps",
+            "1",
+            "--json",
+        ],
+    );
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.trim_start().starts_with('{'), "not JSON: {stdout}");
+    assert!(stdout.contains("\"server_peak\": "), "{stdout}");
+    assert!(
+        stdout.contains("\"median_s\": 0."),
+        "times must be seconds: {stdout}"
+    );
+}
+
+#[test]
+fn a_base_url_that_is_not_an_http_url_is_refused() {
+    assert_usage_error(
+        LESSON,
+        &["--base-url", "not a url"],
+        &["'not a url'", "URL"],
+    );
+    assert_usage_error(LESSON, &["--base-url", "https://example.com"], &["http://"]);
+}
+
+#[test]
+fn a_base_url_sends_the_requests_to_another_server() {
+    let other = local_server::LocalServer::start().unwrap();
+    let output = lesson_kit::conventions::run(
+        LESSON,
+        &[
+            "--only",
+            "four-ways",
+            "--size",
+            "10",
+            "--limit",
+            "5",
+            "--reps",
+            "1",
+        ]
+        .into_iter()
+        .chain(["--base-url", &other.base_url()])
+        .collect::<Vec<_>>(),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("the local server counted none"), "{stdout}");
+    // The blocking loop and three ways at one limit, one run each: 40 requests reached it.
+    assert_eq!(other.stats().answered, 40, "{stdout}");
+}

@@ -1,0 +1,153 @@
+//! The lesson's claims, asserted against this machine.
+//!
+//! The tests take one lock, so they run one at a time: the memory figures are the whole
+//! process's, and the timings need the machine. The speed claim is judged only when the machine
+//! was free, and measured again before it fails.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use lesson_05_async_fetch::failures::{Outcome, batch, fetch_all};
+use lesson_05_async_fetch::fetch::{buffered, thread_pool, with_semaphore};
+use lesson_05_async_fetch::four_ways::{counted, ideal};
+use lesson_05_async_fetch::memory::{sleeping_tasks, sleeping_threads};
+use lesson_05_async_fetch::{clients, runtime};
+use lesson_kit::capacity::Capacity;
+use lesson_kit::snapshot::judge_when_free;
+use local_server::LocalServer;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn urls(server: &LocalServer, n: usize, delay_ms: u64) -> Vec<String> {
+    (0..n)
+        .map(|_| server.url(&format!("/delay/{delay_ms}")))
+        .collect()
+}
+
+#[test]
+fn the_server_never_sees_more_than_the_limit_and_does_see_the_limit() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let server = LocalServer::start().unwrap();
+    let urls = urls(&server, 30, 30);
+    let (client, blocking) = clients(Duration::from_secs(10));
+    let tokio = runtime(2);
+    for limit in [1, 4, 7] {
+        let ways = [
+            counted(&server, || thread_pool(&blocking, &urls, limit)),
+            counted(&server, || {
+                tokio.block_on(with_semaphore(&client, &urls, limit))
+            }),
+            counted(&server, || tokio.block_on(buffered(&client, &urls, limit))),
+        ];
+        for (way, batch) in ["thread pool", "Semaphore", "buffer_unordered"]
+            .iter()
+            .zip(ways)
+        {
+            assert_eq!(batch.ok, 30, "{way}: {:?}", batch.first_error);
+            // 30 ms on the server is long enough for every slot to fill, even on a busy machine.
+            assert_eq!(batch.server_peak, limit as u64, "{way} at limit {limit}");
+        }
+    }
+    drop(tokio);
+}
+
+#[test]
+fn a_semaphore_of_ten_comes_close_to_the_ideal() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let server = LocalServer::start().unwrap();
+    let (n, limit, delay) = (60, 10, Duration::from_millis(50));
+    let urls = urls(&server, n, 50);
+    let (client, _blocking) = clients(Duration::from_secs(10));
+    let tokio = runtime(2);
+    let ideal = ideal(n, limit, delay); // 6 rounds of 50 ms
+    judge_when_free("a Semaphore(10) batch is close to its ideal", || {
+        let capacity = Capacity::now(2);
+        let started = Instant::now();
+        let done = tokio.block_on(with_semaphore(&client, &urls, limit));
+        let wall = started.elapsed();
+        assert!(done.iter().all(|(_, r)| r.is_ok()), "every URL is fetched");
+        let share = ideal.as_secs_f64() / wall.as_secs_f64();
+        // Debug build: 70% of the ideal leaves room for the client's own work; without the
+        // limit's parallelism (limit 1) the share would be 10%.
+        let verdict = if share >= 0.7 {
+            Ok(())
+        } else {
+            Err(format!(
+                "{wall:?} against an ideal of {ideal:?} ({:.0}%)",
+                share * 100.0
+            ))
+        };
+        (capacity, verdict)
+    });
+    drop(tokio);
+}
+
+#[test]
+fn every_url_ends_once_and_retries_rescue_only_the_transient() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let server = LocalServer::start().unwrap();
+    let refused = local_server::refused_url().unwrap();
+    let urls: Vec<String> = batch(&server, &refused)
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    let (client, _blocking) = clients(lesson_05_async_fetch::failures::TIMEOUT);
+    let tokio = runtime(2);
+    let count = |ended: &[Option<lesson_05_async_fetch::failures::Ended>], o: Outcome| {
+        ended.iter().flatten().filter(|e| e.outcome == o).count()
+    };
+    server.reset_stats();
+    let once = tokio.block_on(fetch_all(&client, &urls, 1));
+    server.reset_stats();
+    let retried = tokio.block_on(fetch_all(&client, &urls, 3));
+    for ended in [&once, &retried] {
+        assert!(ended.iter().all(Option::is_some), "a URL has no outcome");
+    }
+    assert!(count(&retried, Outcome::Ok) > count(&once, Outcome::Ok));
+    assert!(count(&retried, Outcome::Status(503)) < count(&once, Outcome::Status(503)));
+    for permanent in [
+        Outcome::Status(500),
+        Outcome::Timeout,
+        Outcome::ConnectionError,
+    ] {
+        assert_eq!(
+            count(&retried, permanent),
+            count(&once, permanent),
+            "{permanent:?}"
+        );
+    }
+    let timeouts = retried
+        .iter()
+        .flatten()
+        .filter(|e| e.outcome == Outcome::Timeout);
+    assert!(
+        timeouts.clone().all(|e| e.attempts == 3),
+        "timeouts are retried"
+    );
+}
+
+#[test]
+fn a_sleeping_task_costs_far_less_ram_than_a_sleeping_thread() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let tasks = sleeping_tasks(10_000);
+    let threads = sleeping_threads(500);
+    assert_eq!((tasks.started, threads.started), (10_000, 500));
+    assert!(
+        tasks.resident_each() < 2_048,
+        "a task: {} bytes",
+        tasks.resident_each()
+    );
+    assert!(
+        threads.resident_each() > 4 * tasks.resident_each(),
+        "a thread {} bytes, a task {} bytes",
+        threads.resident_each(),
+        tasks.resident_each()
+    );
+    // The stack is reserved, not resident: about 2 MiB of address space each, far less in RAM.
+    assert!(
+        threads.virtual_each() > 1 << 20,
+        "{} bytes",
+        threads.virtual_each()
+    );
+    assert!(threads.resident_each() < threads.virtual_each() / 8);
+}
