@@ -19,6 +19,8 @@ use crate::{BatchSeen, FIRST_BACKOFF, MAX_ATTEMPTS, Outcome, Request};
 const LIMIT: usize = 3;
 /// A speed or a peak that fell short is measured again, this many times in all, before it fails.
 const TRIES: usize = 3;
+/// On a busy machine, a batch too slow is measured up to this many times in all.
+const BUSY_TRIES: usize = 6;
 /// The client's timeout per request, set by the runner: nothing here should come near it.
 const TIMEOUT_MS: u64 = 3_000;
 /// Marks a failure that only a busy machine explains (see [`Judge::check`]).
@@ -156,7 +158,8 @@ impl Judge {
     fn limits(&self) -> Limits {
         let port = |url: &str| url.rsplit(':').next().and_then(|p| p.parse().ok());
         Limits {
-            reply_within: Duration::from_secs(6),
+            // The longest batch (12 URLs of 600 ms, 3 at once) takes 2.4 s.
+            reply_within: Duration::from_secs(4),
             connect_ports: [self.server.base_url(), self.refused.clone()]
                 .iter()
                 .filter_map(|url| port(url))
@@ -341,8 +344,8 @@ impl Judge {
         let n = 12;
         let mut peak = 0;
         // A busy machine may start the requests so slowly that the first ones end before the
-        // last begin: a peak under the limit is measured again with longer delays.
-        for delay in [100, 300, 900].into_iter().take(TRIES) {
+        // next begin: a peak under the limit (but above one) is measured again, waits longer.
+        for delay in [100, 300, 600].into_iter().take(TRIES) {
             let url = self.server.url(&format!("/delay/{delay}"));
             let cases: Vec<(String, Expected)> = (0..n)
                 .map(|_| {
@@ -374,6 +377,10 @@ impl Judge {
                 return Ok(format!(
                     "{n} URLs of {delay} ms: the server counted at most {peak} in flight at once"
                 ));
+            }
+            // One at a time is not the machine's doing: no busy machine serialises 12 waits.
+            if peak <= 1 {
+                break;
             }
         }
         wrong(format!(
@@ -410,8 +417,8 @@ impl Judge {
             });
         }
         Ok(format!(
-            "{n} bodies that drip for {} ms each: at most {peak} requests in flight, counted \
-             by the server until each body was sent",
+            "{n} bodies that drip for {} ms each: the server counted at most {peak} in flight, \
+             each until its body was sent",
             (chunks as u64 - 1) * every
         ))
     }
@@ -434,7 +441,8 @@ impl Judge {
         let in_groups = in_groups(&delays, LIMIT);
         let allowed = ideal.mul_f64(1.25) + Duration::from_millis(100);
         let mut took = Vec::new();
-        for _ in 0..TRIES {
+        let mut busy = false;
+        while took.len() < BUSY_TRIES {
             let seen = self.batch(sandbox, &urls, None)?;
             every_outcome(&cases, &seen.reply)?;
             if seen.wall <= allowed {
@@ -446,16 +454,26 @@ impl Judge {
                 ));
             }
             took.push(seen.wall);
+            if took.len() >= TRIES {
+                busy = Capacity::now(2).busy();
+                if !busy {
+                    break;
+                }
+            }
         }
-        let fastest = took.into_iter().min().unwrap_or_default();
-        if Capacity::now(2).busy() {
+        let fastest = took.iter().min().copied().unwrap_or_default();
+        // A batch in groups takes the groups' time on any machine; a busy machine would have to
+        // slow a right answer to just that time in every try.
+        let like_groups = fastest >= in_groups.mul_f64(0.9);
+        if busy && !like_groups {
             return Err(Judged::Wrong(format!(
-                "{BUSY}the batch took {}, the ideal is {}",
+                "{BUSY}the batch took {} at best of {} tries, the ideal is {}",
                 format_duration(fastest),
+                took.len(),
                 format_duration(ideal)
             )));
         }
-        let how = if fastest + Duration::from_millis(50) >= in_groups {
+        let how = if like_groups {
             format!(
                 "as long as fetching them in groups of {LIMIT}, each group waiting for its \
                  slowest ({}): start the next URL as soon as any one ends",
@@ -467,9 +485,10 @@ impl Judge {
                 .to_string()
         };
         wrong(format!(
-            "the batch took {} at best of {TRIES} tries, against an ideal of {} (allowed up to \
+            "the batch took {} at best of {} tries, against an ideal of {} (allowed up to \
              {}): {how}",
             format_duration(fastest),
+            took.len(),
             format_duration(ideal),
             format_duration(allowed)
         ))

@@ -30,14 +30,13 @@ pub async fn fetch_all(client: Client, urls: Vec<String>, limit: usize) -> Vec<R
         }
     }
     // A task that panicked left its place empty: its URL still gets an outcome.
-    let outcome = || Outcome::Error("its task panicked".to_string());
-    (reports.into_iter().zip(urls))
-        .map(|(report, url)| {
-            report.unwrap_or_else(|| Report {
-                url,
-                outcome: outcome(),
-            })
-        })
+    let panicked = |url| Report {
+        url,
+        outcome: Outcome::Error("its task panicked".into()),
+    };
+    let reports = reports.into_iter().zip(urls);
+    reports
+        .map(|(report, url)| report.unwrap_or_else(|| panicked(url)))
         .collect()
 }
 // ANCHOR_END: fetch_all
@@ -48,13 +47,10 @@ pub async fn fetch_all(client: Client, urls: Vec<String>, limit: usize) -> Vec<R
 async fn fetch_with_retries(client: &Client, url: &str, permits: &Semaphore) -> Outcome {
     let (mut attempt, mut wait) = (1, FIRST_BACKOFF);
     loop {
-        let outcome = {
-            let _permit = permits
-                .acquire()
-                .await
-                .expect("the semaphore is never closed");
-            fetch_once(client, url).await
-        };
+        let permit = permits.acquire().await.expect("never closed");
+        let outcome = fetch_once(client, url).await;
+        // Only now: the body has been read, the server is done with this request.
+        drop(permit);
         if !outcome.is_transient() || attempt == MAX_ATTEMPTS {
             return outcome;
         }
