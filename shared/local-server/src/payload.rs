@@ -91,10 +91,10 @@ impl Body for Payload {
         }
         if let Some(drip) = &mut self.drip {
             // The pause before this chunk (none before the first), then the pause before the next.
-            if let Some(pause) = &mut drip.pause {
-                if pause.as_mut().poll(context).is_pending() {
-                    return Poll::Pending;
-                }
+            if let Some(pause) = &mut drip.pause
+                && pause.as_mut().poll(context).is_pending()
+            {
+                return Poll::Pending;
             }
             drip.pause = Some(Box::pin(tokio::time::sleep(drip.every)));
         }
