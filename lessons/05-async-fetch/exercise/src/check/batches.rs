@@ -250,7 +250,8 @@ impl Judge {
         let fastest = took.iter().min().copied().unwrap_or_default();
         // A batch in groups takes the groups' time on any machine; a busy machine would have to
         // slow a right answer to just that time in every try.
-        let like_groups = fastest >= in_groups.mul_f64(0.9);
+        let like_groups = fastest >= in_groups.mul_f64(0.9) && fastest <= in_groups.mul_f64(1.15);
+        let one_at_a_time = Duration::from_millis(delays.iter().sum());
         if busy && !like_groups {
             return Err(Judged::Wrong(format!(
                 "{BUSY}the batch took {} at best of {} tries, the ideal is {}",
@@ -259,7 +260,12 @@ impl Judge {
                 format_duration(ideal)
             )));
         }
-        let how = if like_groups {
+        let how = if fastest >= one_at_a_time.mul_f64(0.9) {
+            format!(
+                "as long as one URL at a time ({}): run up to {LIMIT} at once",
+                format_duration(one_at_a_time)
+            )
+        } else if like_groups {
             format!(
                 "as long as fetching them in groups of {LIMIT}, each group waiting for its \
                  slowest ({}): start the next URL as soon as any one ends",
