@@ -27,12 +27,36 @@ impl Judge {
             ),
             (self.server.url("/delay/10"), Expected::Body(13)),
         ];
+        // Where Landlock restricts TCP, a server on a port the runner was not given is out of
+        // reach: its URL must end as an error, and that server must see no request.
+        let outside = (self.outside.as_ref())
+            .filter(|_| self.files.contains("fully enforced"))
+            .map(|outside| outside.url("/delay/0"));
+        let mut cases = cases;
+        if let Some(url) = &outside {
+            cases.push((url.clone(), Expected::Error));
+        }
         let urls: Vec<String> = cases.iter().map(|(url, _)| url.clone()).collect();
         let seen = self.batch(sandbox, &urls, Some(&always))?;
+        if let (Some(url), Some(server)) = (&outside, &self.outside) {
+            let reached = server.stats().received > 0;
+            self.network_contained = Some(!reached);
+            if reached {
+                return wrong(format!(
+                    "the answer reached {url}, a port it was not allowed: the check's \
+                     containment did not hold on this machine"
+                ));
+            }
+        }
         every_outcome(&cases, &seen.reply)?;
+        let out_of_reach = if outside.is_some() {
+            ", a server out of reach"
+        } else {
+            ""
+        };
         Ok(format!(
             "{} URLs, {} reports in their order: bodies read whole, a 404, a refused \
-             connection and a 503 that never recovers each reported as what it was",
+             connection{out_of_reach} and a 503 that never recovers each reported as what it was",
             urls.len(),
             seen.reply.reports.len()
         ))

@@ -40,10 +40,18 @@ pub fn main(name: &str) -> ! {
     };
     let mut judge = Judge::new(server);
     let checklist = judge.check();
-    println!(
-        "The answer ran contained: {}; it could reach the check's server and nothing else.",
-        judge.files
-    );
+    let network = match judge.network_contained {
+        Some(true) => {
+            "it could reach the check's server and nothing else (a second server, \
+                       on another port, saw none of its requests)"
+        }
+        Some(false) => "its network was NOT contained: it reached a port it was not allowed",
+        None if judge.files.contains("fully enforced") => {
+            "TCP connections only to the check's server (Landlock)"
+        }
+        None => "its network was not restricted (no Landlock network rules on this kernel)",
+    };
+    println!("The answer ran contained: {}; {network}.", judge.files);
     print!("{}", judge.notes);
     // The server's thread is joined before the process exits.
     drop(judge);
@@ -55,6 +63,10 @@ pub struct Judge {
     server: LocalServer,
     /// A URL where nothing listens: "connection refused".
     refused: String,
+    /// A second server, on a port the answer may not connect to: it must see no request.
+    outside: Option<LocalServer>,
+    /// Whether the outside server was tried and saw nothing (where Landlock restricts TCP).
+    pub network_contained: Option<bool>,
     /// What protects the files, as the first runner reported it.
     pub files: String,
     /// Lines after the checklist: what the answer printed, quoted.
@@ -86,6 +98,8 @@ impl Judge {
         Judge {
             server,
             refused: local_server::refused_url().unwrap_or_else(|_| "http://127.0.0.1:9".into()),
+            outside: LocalServer::start().ok(),
+            network_contained: None,
             files: "not started".to_string(),
             notes: String::new(),
             hung: None,
