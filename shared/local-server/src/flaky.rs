@@ -6,15 +6,27 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Instant;
 
 /// The longest `/flaky` key.
 pub const MAX_KEY_LEN: usize = 100;
 /// How many different keys the server remembers attempts for, so memory stays bounded.
 pub const MAX_KEYS: usize = 100_000;
+/// How many arrival times the server keeps per key (the first ones): enough to judge a client's
+/// back-off between retries, bounded however often a client retries.
+pub const MAX_TIMES_KEPT: usize = 32;
+
+/// What the server saw of one key: how many attempts, and when the first of them arrived.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seen {
+    pub attempts: u64,
+    /// When each attempt arrived, oldest first; only the first [`MAX_TIMES_KEPT`].
+    pub arrived: Vec<Instant>,
+}
 
 /// Attempts seen, by key.
 #[derive(Debug, Default)]
-pub(crate) struct Attempts(Mutex<HashMap<String, u64>>);
+pub(crate) struct Attempts(Mutex<HashMap<String, Seen>>);
 
 impl Attempts {
     /// Counts one more attempt of `key` and returns its number, from 1; or says why not.
@@ -25,9 +37,18 @@ impl Attempts {
                 "over {MAX_KEYS} keys seen; reset_stats() forgets them\n"
             ));
         }
-        let attempts = seen.entry(key.to_owned()).or_insert(0);
-        *attempts += 1;
-        Ok(*attempts)
+        let key_seen = seen.entry(key.to_owned()).or_default();
+        key_seen.attempts += 1;
+        if key_seen.arrived.len() < MAX_TIMES_KEPT {
+            key_seen.arrived.push(Instant::now());
+        }
+        Ok(key_seen.attempts)
+    }
+
+    /// What was seen of `key` since the server started or forgot.
+    pub(crate) fn seen(&self, key: &str) -> Seen {
+        let seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        seen.get(key).cloned().unwrap_or_default()
     }
 
     pub(crate) fn forget(&self) {
@@ -71,7 +92,21 @@ mod tests {
         assert_eq!(attempts.next("a"), Ok(1));
         assert_eq!(attempts.next("a"), Ok(2));
         assert_eq!(attempts.next("b"), Ok(1));
+        assert_eq!(attempts.seen("a").arrived.len(), 2);
+        assert!(attempts.seen("a").arrived[0] <= attempts.seen("a").arrived[1]);
         attempts.forget();
         assert_eq!(attempts.next("a"), Ok(1));
+        assert_eq!(attempts.seen("never"), Seen::default());
+    }
+
+    #[test]
+    fn arrival_times_are_bounded_however_often_a_key_is_tried() {
+        let attempts = Attempts::default();
+        for _ in 0..MAX_TIMES_KEPT + 10 {
+            attempts.next("a").unwrap();
+        }
+        let seen = attempts.seen("a");
+        assert_eq!(seen.attempts, MAX_TIMES_KEPT as u64 + 10);
+        assert_eq!(seen.arrived.len(), MAX_TIMES_KEPT);
     }
 }

@@ -108,6 +108,13 @@ impl LocalServer {
         self.state.counters.snapshot()
     }
 
+    /// How many attempts of `/flaky/{percent}/{key}` the server has seen for `key`, and when they
+    /// arrived (the first [`routes::MAX_TIMES_KEPT`]), since it started or since
+    /// [`LocalServer::reset_stats`]: an exercise check reads a client's back-off from them.
+    pub fn flaky_attempts(&self, key: &str) -> routes::Seen {
+        self.state.attempts_of(key)
+    }
+
     /// Starts the counts afresh, as if the server had just started: counters to zero, the peak to
     /// the requests in flight now, and `/flaky` forgets the attempts it has seen.
     pub fn reset_stats(&self) {

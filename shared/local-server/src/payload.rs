@@ -5,10 +5,17 @@
 //!
 //! The body also carries the request's [`InFlight`] guard, so a request counts as in flight
 //! until its body has been handed over, or until the connection drops the body half-sent.
+//!
+//! A *dripping* body (`/drip`) pauses between its chunks, so it takes a known time to arrive
+//! after the response head: a client that stops counting a request as in flight once the head
+//! is in, before it has read the body, shows in the server's peak.
 
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
+
+use std::future::Future;
 
 use hyper::body::{Body, Bytes, Frame, SizeHint};
 
@@ -19,6 +26,14 @@ pub struct Payload {
     chunk: Bytes,
     left: u64,
     in_flight: Option<InFlight>,
+    /// For a dripping body: each frame is one `chunk`, and the next one waits this long.
+    drip: Option<Drip>,
+}
+
+#[derive(Debug)]
+struct Drip {
+    every: Duration,
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Payload {
@@ -40,6 +55,18 @@ impl Payload {
             chunk,
             left: len,
             in_flight: None,
+            drip: None,
+        }
+    }
+
+    /// `chunk` sent `times` times, the first with the response head, each next one `every`
+    /// later: the whole body takes `(times - 1) * every` to arrive. `chunk` must not be empty.
+    pub fn drip(chunk: Bytes, times: u64, every: Duration) -> Payload {
+        assert!(!chunk.is_empty(), "a body needs bytes to drip");
+        let len = chunk.len() as u64 * times;
+        Payload {
+            drip: Some(Drip { every, pause: None }),
+            ..Payload::repeat(chunk, len)
         }
     }
 
@@ -56,11 +83,20 @@ impl Body for Payload {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
+        context: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         if self.left == 0 {
             self.in_flight = None;
             return Poll::Ready(None);
+        }
+        if let Some(drip) = &mut self.drip {
+            // The pause before this chunk (none before the first), then the pause before the next.
+            if let Some(pause) = &mut drip.pause
+                && pause.as_mut().poll(context).is_pending()
+            {
+                return Poll::Pending;
+            }
+            drip.pause = Some(Box::pin(tokio::time::sleep(drip.every)));
         }
         let take = self.left.min(self.chunk.len() as u64);
         self.left -= take;

@@ -8,6 +8,7 @@
 //! | `/status/{code}` | that status, from 200 to 599 |
 //! | `/flaky/{percent}/{key}` | `503` for about `percent`% of attempts, else `200` (see [`fails`]) |
 //! | `/stall` | nothing for [`STALL_MS`], longer than any sensible client timeout |
+//! | `/drip/{chunks}/{ms}` | `200` at once, then a body of `chunks` × [`DRIP_CHUNK`] bytes, one chunk every `ms` ms |
 //!
 //! A parameter that is not a whole number, or is beyond its limit, is refused with a `400` that
 //! names the value and the limit; it is never attempted, so `/delay/1000000000000` cannot tie up
@@ -25,7 +26,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::watch;
 
 use crate::flaky::Attempts;
-pub use crate::flaky::{MAX_KEY_LEN, MAX_KEYS, fails};
+pub use crate::flaky::{MAX_KEY_LEN, MAX_KEYS, MAX_TIMES_KEPT, Seen, fails};
 use crate::payload::Payload;
 pub use crate::photos::{HEIGHT, PHOTOS, WIDTH};
 use crate::stats::Counters;
@@ -36,6 +37,12 @@ pub const MAX_DELAY_MS: u64 = 60_000;
 pub const MAX_BYTES: u64 = 256 << 20;
 /// The largest `/image/{id}`; there are [`PHOTOS`] different photos, `id % PHOTOS` picks one.
 pub const MAX_IMAGE_ID: u64 = 1_000_000;
+/// The most chunks of a `/drip` body.
+pub const MAX_DRIP_CHUNKS: u64 = 1_000;
+/// The longest pause between two chunks of a `/drip` body: one second.
+pub const MAX_DRIP_MS: u64 = 1_000;
+/// The bytes in one chunk of a `/drip` body.
+pub const DRIP_CHUNK: usize = 64;
 /// How long `/stall` keeps a request waiting (one hour) unless the server shuts down first.
 pub const STALL_MS: u64 = 3_600_000;
 
@@ -67,6 +74,10 @@ impl State {
             stopping,
             attempts: Attempts::default(),
         }
+    }
+
+    pub(crate) fn attempts_of(&self, key: &str) -> Seen {
+        self.attempts.seen(key)
     }
 
     pub(crate) fn forget_attempts(&self) {
@@ -115,6 +126,7 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
         ["status", code] => status(code),
         ["flaky", percent, key] => flaky(percent, key, state),
         ["stall"] => stall(state).await,
+        ["drip", chunks, ms] => drip(chunks, ms, state),
         _ => Err(Refusal(
             StatusCode::NOT_FOUND,
             format!("no route for {path}; try /\n"),
@@ -123,7 +135,7 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
 }
 
 const INDEX: &str = "local-server: /delay/{ms} /bytes/{n} /image/{id} /status/{code} \
-                     /flaky/{percent}/{key} /stall\n";
+                     /flaky/{percent}/{key} /stall /drip/{chunks}/{ms}\n";
 
 /// Answers after `ms` milliseconds, the stand-in for a slow web service.
 async fn delay(ms: &str, state: &State) -> Answer {
@@ -197,6 +209,17 @@ fn flaky(percent: &str, key: &str, state: &State) -> Answer {
         .headers_mut()
         .insert("x-attempt", HeaderValue::from(attempt));
     Ok(response)
+}
+
+/// The head at once, then the body one chunk at a time, `ms` apart: a body that takes
+/// `(chunks - 1) * ms` to read. The request stays in flight on the server until the last chunk
+/// is sent, so a client that counts it done once the head is in is caught by the peak.
+fn drip(chunks: &str, ms: &str, state: &State) -> Answer {
+    let chunks = number("chunks", chunks, 1, MAX_DRIP_CHUNKS)?;
+    let ms = number("drip interval", ms, 0, MAX_DRIP_MS)?;
+    let chunk = state.filler.slice(..DRIP_CHUNK);
+    let body = Payload::drip(chunk, chunks, Duration::from_millis(ms));
+    Ok(with_type(StatusCode::OK, body, "text/plain; charset=utf-8"))
 }
 
 /// Keeps the request waiting for an hour, or until the server shuts down.

@@ -141,3 +141,39 @@ fn a_refused_url_refuses_connections() {
         .unwrap_err();
     assert!(error.is_connect(), "{error}");
 }
+
+#[test]
+fn drip_sends_the_head_at_once_and_the_body_slowly() {
+    let (server, client) = setup();
+    let started = Instant::now();
+    let response = get(&client, &server, "/drip/4/100");
+    let head = started.elapsed();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.content_length(), Some(4 * 64));
+    // While the body drips, the server still counts the request in flight.
+    assert_eq!(server.stats().in_flight, 1, "{:?}", server.stats());
+    let body = response.bytes().unwrap();
+    let whole = started.elapsed();
+    assert_eq!(body.len(), 4 * local_server::routes::DRIP_CHUNK);
+    assert!(head < Duration::from_millis(100), "head after {head:?}");
+    assert!(whole >= Duration::from_millis(300), "body after {whole:?}");
+    for absurd in ["/drip/0/10", "/drip/1001/10", "/drip/3/1001", "/drip/x/1"] {
+        assert_eq!(
+            get(&client, &server, absurd).status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+}
+
+#[test]
+fn flaky_attempts_are_timed_on_arrival() {
+    let (server, client) = setup();
+    get(&client, &server, "/flaky/100/timed");
+    std::thread::sleep(Duration::from_millis(30));
+    get(&client, &server, "/flaky/100/timed");
+    let seen = server.flaky_attempts("timed");
+    assert_eq!(seen.attempts, 2);
+    assert!(seen.arrived[1] - seen.arrived[0] >= Duration::from_millis(30));
+    server.reset_stats();
+    assert_eq!(server.flaky_attempts("timed").attempts, 0);
+}

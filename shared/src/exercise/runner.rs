@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::sandbox::{Message, REPLY_FD, RUNNER_ENV};
+use super::sandbox::{CONNECT_ENV, Message, REPLY_FD, RUNNER_ENV};
 
 static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
@@ -78,19 +78,25 @@ fn send<A: Serialize>(replies: &mut std::fs::File, message: &Message<A>) {
 }
 
 /// Limits this process and all it starts to reading the system's programs and libraries and
-/// writing only its working folder; no TCP, no signals or abstract sockets beyond itself.
+/// writing only its working folder; no signals or abstract sockets beyond itself; no TCP but
+/// connections to the ports the judge named in [`CONNECT_ENV`] (its own server's).
 /// Returns what holds, in words, for the checklist.
 #[cfg(target_os = "linux")]
 fn restrict_files() -> String {
     use landlock::{
-        ABI, Access, AccessFs, AccessNet, RulesetAttr, RulesetCreatedAttr, RulesetStatus, Scope,
-        path_beneath_rules,
+        ABI, Access, AccessFs, AccessNet, NetPort, RulesetAttr, RulesetCreatedAttr, RulesetStatus,
+        Scope, path_beneath_rules,
     };
     let abi = ABI::V7;
     let Ok(folder) = std::env::current_dir() else {
         return "files NOT protected: the runner has no working folder".to_string();
     };
     let exe = std::env::current_exe().unwrap_or_default();
+    let ports: Vec<u16> = std::env::var(CONNECT_ENV)
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|port| port.parse().ok())
+        .collect();
     let readable = [
         "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys", "/dev",
     ];
@@ -103,6 +109,11 @@ fn restrict_files() -> String {
         .and_then(|r| r.add_rules(path_beneath_rules([&exe], AccessFs::from_read(abi))))
         .and_then(|r| r.add_rules(path_beneath_rules(["/dev/null"], AccessFs::from_file(abi))))
         .and_then(|r| r.add_rules(path_beneath_rules([&folder], AccessFs::from_all(abi))))
+        .and_then(|r| {
+            r.add_rules(ports.iter().map(|&port| {
+                Ok::<_, landlock::RulesetError>(NetPort::new(port, AccessNet::ConnectTcp))
+            }))
+        })
         .and_then(|r| r.restrict_self());
     match result {
         Ok(status) => match status.ruleset {

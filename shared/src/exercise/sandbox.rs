@@ -25,6 +25,8 @@ use super::tree;
 
 /// Set in the runner's environment: "serve the answer", see [`super::runner::serve_if_runner`].
 pub const RUNNER_ENV: &str = "LESSON_KIT_ANSWER_RUNNER";
+/// Set in the runner's environment: the TCP ports its answer may connect to, comma-separated.
+pub const CONNECT_ENV: &str = "LESSON_KIT_CONNECT_PORTS";
 /// The runner's file descriptor for replies (stdout stays the answer's own).
 pub const REPLY_FD: i32 = 3;
 /// At most this much of what the answer prints is kept to quote.
@@ -51,6 +53,9 @@ pub struct Limits {
     pub processes: usize,
     /// Wall time for one reply.
     pub reply_within: Duration,
+    /// TCP ports the answer may connect to (a server the judge started on 127.0.0.1). Landlock
+    /// rules name ports, not addresses; every other TCP connect and every bind is refused.
+    pub connect_ports: Vec<u16>,
 }
 
 impl Default for Limits {
@@ -63,6 +68,7 @@ impl Default for Limits {
             threads: 64,
             processes: 8,
             reply_within: Duration::from_secs(20),
+            connect_ports: Vec::new(),
         }
     }
 }
@@ -194,6 +200,7 @@ impl Sandbox {
             .env(RUNNER_ENV, "1")
             .env("PATH", "/usr/bin:/bin")
             .env("MALLOC_ARENA_MAX", "2")
+            .env(CONNECT_ENV, ports(&limits.connect_ports))
             .current_dir(&folder)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -499,6 +506,12 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// `[8080, 9090]` -> `"8080,9090"`.
+fn ports(ports: &[u16]) -> String {
+    let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
+    ports.join(",")
 }
 
 /// Keeps the first KiB of what the answer prints, counts the rest, and marks the pipe closed.

@@ -1,0 +1,317 @@
+//! The five batches the judge sends, each a method of [`Judge`], and what it concludes from the
+//! server's counts and the reports.
+
+use std::time::Duration;
+
+use lesson_kit::capacity::Capacity;
+use lesson_kit::exercise::Sandbox;
+use lesson_kit::value::format_duration;
+use local_server::routes::DRIP_CHUNK;
+
+use super::expected::{Expected, body_of_flaky, every_outcome, in_groups, sliding_window};
+use super::{BUSY, BUSY_TRIES, Judge, Judged, LIMIT, TRIES, wrong};
+use crate::{FIRST_BACKOFF, MAX_ATTEMPTS};
+
+impl Judge {
+    pub(super) fn one_outcome_each(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        let always = self.flaky(100, 0);
+        let cases = vec![
+            (self.server.url("/delay/30"), Expected::Body(13)),
+            (self.server.url("/status/404"), Expected::Status(404)),
+            (self.refused.clone(), Expected::Error),
+            (self.server.url("/bytes/1000"), Expected::Body(1000)),
+            (always.0.clone(), Expected::Status(503)),
+            (
+                self.server.url("/drip/2/10"),
+                Expected::Body(2 * DRIP_CHUNK),
+            ),
+            (self.server.url("/delay/10"), Expected::Body(13)),
+        ];
+        // Where Landlock restricts TCP, a server on a port the runner was not given is out of
+        // reach: its URL must end as an error, and that server must see no request.
+        let outside = (self.outside.as_ref())
+            .filter(|_| self.files.contains("fully enforced"))
+            .map(|outside| outside.url("/delay/0"));
+        let mut cases = cases;
+        if let Some(url) = &outside {
+            cases.push((url.clone(), Expected::Error));
+        }
+        let urls: Vec<String> = cases.iter().map(|(url, _)| url.clone()).collect();
+        let seen = self.batch(sandbox, &urls, Some(&always))?;
+        if let (Some(url), Some(server)) = (&outside, &self.outside) {
+            let reached = server.stats().received > 0;
+            self.network_contained = Some(!reached);
+            if reached {
+                return wrong(format!(
+                    "the answer reached {url}, a port it was not allowed: the check's \
+                     containment did not hold on this machine"
+                ));
+            }
+        }
+        every_outcome(&cases, &seen.reply)?;
+        let out_of_reach = if outside.is_some() {
+            ", a server out of reach"
+        } else {
+            ""
+        };
+        Ok(format!(
+            "{} URLs, {} reports in their order: bodies read whole, a 404, a refused \
+             connection{out_of_reach} and a 503 that never recovers each reported as what it was",
+            urls.len(),
+            seen.reply.reports.len()
+        ))
+    }
+
+    pub(super) fn retries_back_off(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        let twice = self.flaky(50, 2);
+        let thrice = self.flaky(50, 3);
+        let always = self.flaky(100, 0);
+        let cases = vec![
+            (twice.0.clone(), Expected::Body(body_of_flaky(&twice.1, 2))),
+            (self.server.url("/delay/20"), Expected::Body(13)),
+            (
+                thrice.0.clone(),
+                Expected::Body(body_of_flaky(&thrice.1, 3)),
+            ),
+            (always.0.clone(), Expected::Status(503)),
+        ];
+        let urls: Vec<String> = cases.iter().map(|(url, _)| url.clone()).collect();
+        let seen = self.batch(sandbox, &urls, Some(&always))?;
+        // Attempts first: a URL not retried has no back-off to judge.
+        for ((url, key), wanted) in [(&twice, 2), (&thrice, 3), (&always, MAX_ATTEMPTS)] {
+            let attempts = self.server.flaky_attempts(key).attempts;
+            let wanted = u64::from(wanted);
+            if attempts == 1 {
+                return wrong(format!(
+                    "{url} answered 503 and was not tried again: a 5xx is transient \
+                     (Outcome::is_transient), retry it, up to {MAX_ATTEMPTS} attempts"
+                ));
+            }
+            if attempts < wanted {
+                return wrong(format!(
+                    "{url} was tried {attempts} times; it fails {} and a retry would have \
+                     rescued it: retry up to {MAX_ATTEMPTS} attempts in all",
+                    if wanted == u64::from(MAX_ATTEMPTS) {
+                        "every time".to_string()
+                    } else {
+                        format!("{} times", wanted - 1)
+                    }
+                ));
+            }
+            if attempts > wanted {
+                return wrong(if key == &always.1 {
+                    format!(
+                        "{url}, which always answers 503, was tried {attempts} times: give up \
+                         after {MAX_ATTEMPTS} attempts in all and report Outcome::Status(503)"
+                    )
+                } else {
+                    format!(
+                        "{url} succeeded on attempt {wanted} but was tried {attempts} times: \
+                         stop once an attempt succeeds"
+                    )
+                });
+            }
+        }
+        every_outcome(&cases, &seen.reply)?;
+        let arrived = self.server.flaky_attempts(&always.1).arrived;
+        let mut waits = Vec::new();
+        for (retry, pair) in arrived.windows(2).enumerate() {
+            let gap = pair[1] - pair[0];
+            let needed = FIRST_BACKOFF * 2u32.pow(retry as u32);
+            if gap + Duration::from_millis(1) < needed {
+                let how = if retry == 0 {
+                    format!(
+                        "a retry sent at once hits a struggling server again before it can \
+                         recover: wait {} before the first retry",
+                        format_duration(FIRST_BACKOFF)
+                    )
+                } else {
+                    "the wait must double with each retry (exponential back-off)".to_string()
+                };
+                return wrong(format!(
+                    "retry {} of {} reached the server {} after the attempt before it, but \
+                     should have waited at least {}: {how}",
+                    retry + 1,
+                    always.0,
+                    format_duration(gap),
+                    format_duration(needed)
+                ));
+            }
+            waits.push(format_duration(gap));
+        }
+        Ok(format!(
+            "URLs that fail once and twice were rescued; the one that always fails was tried \
+             {MAX_ATTEMPTS} times, the server seeing the retries {} apart",
+            waits.join(", ")
+        ))
+    }
+
+    /// The most requests in flight, as the server counted them, for 12 quick URLs at a limit of 3.
+    pub(super) fn limit_held(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        let n = 12;
+        let mut peak = 0;
+        // A busy machine may start the requests so slowly that the first ones end before the
+        // next begin: a peak under the limit (but above one) is measured again, waits longer.
+        for delay in [100, 300, 600].into_iter().take(TRIES) {
+            let url = self.server.url(&format!("/delay/{delay}"));
+            let cases: Vec<(String, Expected)> = (0..n)
+                .map(|_| {
+                    (
+                        url.clone(),
+                        Expected::Body(format!("waited {delay} ms\n").len()),
+                    )
+                })
+                .collect();
+            let urls: Vec<String> = cases.iter().map(|(url, _)| url.clone()).collect();
+            let seen = self.batch(sandbox, &urls, None)?;
+            every_outcome(&cases, &seen.reply)?;
+            peak = self.server.stats().peak_in_flight;
+            if peak > LIMIT as u64 {
+                self.limit_broken = true;
+                return wrong(if peak == n as u64 {
+                    format!(
+                        "the server had all {n} requests in flight at once: there is no limit. \
+                         Take a permit (tokio::sync::Semaphore with {LIMIT}) before each request"
+                    )
+                } else {
+                    format!(
+                        "the server had {peak} requests in flight at once, more than the limit \
+                         of {LIMIT}"
+                    )
+                });
+            }
+            if peak == LIMIT as u64 {
+                return Ok(format!(
+                    "{n} URLs of {delay} ms: the server counted at most {peak} in flight at once"
+                ));
+            }
+            // One at a time is not the machine's doing: no busy machine serialises 12 waits.
+            if peak <= 1 {
+                break;
+            }
+        }
+        wrong(format!(
+            "the server never had more than {peak} of the {n} requests in flight at once: with \
+             a limit of {LIMIT}, keep {LIMIT} going (each URL in a task of its own), or the \
+             batch takes {LIMIT} times as long"
+        ))
+    }
+
+    /// Bodies that take 120 ms to arrive after the response head: a permit given back once the
+    /// head is in lets the next request start while the server is still sending.
+    pub(super) fn limit_held_while_bodies_drip(
+        &mut self,
+        sandbox: &mut Sandbox,
+    ) -> Result<String, Judged> {
+        let (n, chunks, every) = (9, 4, 40);
+        let url = self.server.url(&format!("/drip/{chunks}/{every}"));
+        let cases: Vec<(String, Expected)> = (0..n)
+            .map(|_| (url.clone(), Expected::Body(chunks * DRIP_CHUNK)))
+            .collect();
+        let urls: Vec<String> = cases.iter().map(|(url, _)| url.clone()).collect();
+        let seen = self.batch(sandbox, &urls, None)?;
+        every_outcome(&cases, &seen.reply)?;
+        let peak = self.server.stats().peak_in_flight;
+        if peak > LIMIT as u64 {
+            return wrong(if self.limit_broken {
+                format!(
+                    "the server had {peak} requests in flight at once, over the limit of \
+                     {LIMIT} here too"
+                )
+            } else {
+                format!(
+                    "with bodies that arrive slowly, the server had {peak} requests in flight \
+                     at once (limit {LIMIT}): the permit was given back once the response head \
+                     arrived, while its body was still coming. Hold it until the body is read"
+                )
+            });
+        }
+        Ok(format!(
+            "{n} bodies that drip for {} ms each: the server counted at most {peak} in flight, \
+             each until its body was sent",
+            (chunks as u64 - 1) * every
+        ))
+    }
+
+    /// Slow and quick URLs mixed: a new request must start as soon as any one ends. The judge
+    /// times the batch against the ideal for the limit.
+    pub(super) fn close_to_ideal(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        let delays: Vec<u64> = (0..12)
+            .map(|i| if i % LIMIT == 0 { 240 } else { 60 })
+            .collect();
+        let cases: Vec<(String, Expected)> = delays
+            .iter()
+            .map(|ms| {
+                let url = self.server.url(&format!("/delay/{ms}"));
+                (url, Expected::Body(format!("waited {ms} ms\n").len()))
+            })
+            .collect();
+        let urls: Vec<String> = cases.iter().map(|(url, _)| url.clone()).collect();
+        let ideal = sliding_window(&delays, LIMIT);
+        let in_groups = in_groups(&delays, LIMIT);
+        let allowed = ideal.mul_f64(1.25) + Duration::from_millis(100);
+        let one_at_a_time = Duration::from_millis(delays.iter().sum());
+        let mut took = Vec::new();
+        let mut busy = false;
+        while took.len() < BUSY_TRIES {
+            let seen = self.batch(sandbox, &urls, None)?;
+            every_outcome(&cases, &seen.reply)?;
+            if seen.wall <= allowed {
+                return Ok(format!(
+                    "{} URLs of 240 and 60 ms: {} against an ideal of {} for {LIMIT} at once",
+                    urls.len(),
+                    format_duration(seen.wall),
+                    format_duration(ideal)
+                ));
+            }
+            took.push(seen.wall);
+            if took.len() >= TRIES {
+                // One URL at a time is the answer's doing, not the machine's: judged at once.
+                let fastest = took.iter().min().copied().unwrap_or_default();
+                if fastest >= one_at_a_time.mul_f64(0.9) {
+                    break;
+                }
+                busy = Capacity::now(2).busy();
+                if !busy {
+                    break;
+                }
+            }
+        }
+        let fastest = took.iter().min().copied().unwrap_or_default();
+        // A batch in groups takes the groups' time on any machine; a busy machine would have to
+        // slow a right answer to just that time in every try.
+        let like_groups = fastest >= in_groups.mul_f64(0.9) && fastest <= in_groups.mul_f64(1.15);
+        if busy && !like_groups {
+            return Err(Judged::Wrong(format!(
+                "{BUSY}the batch took {} at best of {} tries, the ideal is {}",
+                format_duration(fastest),
+                took.len(),
+                format_duration(ideal)
+            )));
+        }
+        let how = if fastest >= one_at_a_time.mul_f64(0.9) {
+            format!(
+                "as long as one URL at a time ({}): run up to {LIMIT} at once",
+                format_duration(one_at_a_time)
+            )
+        } else if like_groups {
+            format!(
+                "as long as fetching them in groups of {LIMIT}, each group waiting for its \
+                 slowest ({}): start the next URL as soon as any one ends",
+                format_duration(in_groups)
+            )
+        } else {
+            "are the requests held back longer than the limit needs, or does the answer wait \
+             in a way that stops every task (std::thread::sleep)?"
+                .to_string()
+        };
+        wrong(format!(
+            "the batch took {} at best of {} tries, against an ideal of {} (allowed up to \
+             {}): {how}",
+            format_duration(fastest),
+            took.len(),
+            format_duration(ideal),
+            format_duration(allowed)
+        ))
+    }
+}

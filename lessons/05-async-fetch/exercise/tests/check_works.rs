@@ -1,0 +1,144 @@
+//! The exercise's check must work both ways, through the teacher's own command: it rejects the
+//! starter and every wrong answer in `tests/wrong/` (plausible mistakes, and hostile files that
+//! try to fool the check) with a message naming what the answer did, and accepts the model
+//! solution and the correct alternatives in `tests/right/`. Nothing may be left running.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn here() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `check-exercise lesson-05 FILES...` as a teacher would; its exit code and output.
+fn check_exercise(files: &[PathBuf]) -> (Option<i32>, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "lesson-kit",
+            "--bin",
+            "check-exercise",
+            "--",
+        ])
+        .arg("lesson-05")
+        .args(files)
+        .current_dir(here())
+        .output()
+        .expect("cargo runs");
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code(), text)
+}
+
+/// The part of the output about one submission, and its line in the summary.
+fn section<'a>(text: &'a str, file: &str) -> (&'a str, &'a str) {
+    let start = text
+        .find(&format!("{file} ──"))
+        .unwrap_or_else(|| panic!("no section for {file} in:\n{text}"));
+    let rest = &text[start..];
+    let end = rest[1..].find("── [").map(|e| e + 1).unwrap_or(rest.len());
+    let end = end.min(rest.find("\nSummary for").unwrap_or(rest.len()));
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with(&format!("  {file}: ")))
+        .unwrap_or_else(|| panic!("{file} not in the summary:\n{text}"));
+    (&rest[..end], summary)
+}
+
+/// This exercise's answer runners still alive (other lessons' checks may run meanwhile).
+fn runners_alive() -> Vec<String> {
+    let mut alive = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+        if String::from_utf8_lossy(&environ).contains("LESSON_KIT_ANSWER_RUNNER")
+            && exe.to_string_lossy().contains("lesson-05")
+        {
+            alive.push(format!("{:?}: {}", entry.file_name(), exe.display()));
+        }
+    }
+    alive
+}
+
+#[test]
+fn every_wrong_answer_fails_and_every_right_one_passes() {
+    let mut files = vec![
+        here().join("src/exercise.rs"),
+        here().join("src/solution.rs"),
+    ];
+    for folder in ["tests/wrong", "tests/right"] {
+        let mut in_folder: Vec<PathBuf> = std::fs::read_dir(here().join(folder))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        in_folder.sort();
+        files.extend(in_folder);
+    }
+    let (code, text) = check_exercise(&files);
+    assert_eq!(code, Some(1), "some submissions must fail:\n{text}");
+
+    // What each wrong answer did, as the check must say it.
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "exercise.rs",
+            &["was not tried again", "never had more than 1"],
+        ),
+        (
+            "exits_early_with_fake_check_marks.rs",
+            &["ended the program (exit code 0)"],
+        ),
+        ("in_groups_of_limit.rs", &["in groups of 3"]),
+        ("no_limit.rs", &["all 12 requests in flight at once"]),
+        (
+            "releases_the_permit_before_the_body.rs",
+            &["given back once the response head arrived"],
+        ),
+        (
+            "reports_in_the_order_they_finish.rs",
+            &["not in the order they finished"],
+        ),
+        ("retries_forever.rs", &["it retries forever"]),
+        (
+            "retries_without_back_off.rs",
+            &["wait 25.0 ms before the first retry"],
+        ),
+        ("sleeps_forever.rs", &["did not return within 4 s"]),
+        (
+            "swallows_an_error.rs",
+            &["its connection is refused) has no report"],
+        ),
+        (
+            "waits_without_doubling.rs",
+            &["must double with each retry"],
+        ),
+    ];
+    for (file, reasons) in expected {
+        let (part, summary) = section(&text, file);
+        assert!(summary.ends_with(": failed"), "{file} must fail:\n{part}");
+        for reason in *reasons {
+            assert!(
+                part.contains(reason),
+                "{file}: expected {reason:?} in:\n{part}"
+            );
+        }
+    }
+    // Compiler errors and panics name the student's file, not the copy under target/.
+    assert!(!text.contains("exercise-submissions"), "{text}");
+
+    for file in [
+        "solution.rs",
+        "holds_the_permit_while_waiting_to_retry.rs",
+        "workers_take_the_next_url.rs",
+    ] {
+        let (part, summary) = section(&text, file);
+        // A busy machine may leave the speed unjudged; nothing else may fail.
+        let passed = summary.ends_with(": passed") || summary.contains("speed not judged");
+        assert!(passed, "{file} must pass:\n{part}");
+    }
+    let alive = runners_alive();
+    assert!(alive.is_empty(), "left running: {alive:?}");
+}
