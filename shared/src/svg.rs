@@ -171,15 +171,16 @@ pub fn timeline_svg(timeline: &Timeline, axis: Duration, shared: bool) -> String
     let noun = row_noun(timeline);
     let default_caption = format!(
         "Each row is one {noun}; a stripe is a stretch of time it spent {stripe}, grey is \
-         time it waited or sat idle. Time runs left to right from the start of the run, which took {}.{}",
+         time it waited or sat idle. Time runs left to right from the start of the run, which took {}.",
         crate::value::format_duration(timeline.total).replace(' ', &UNBREAKABLE_SPACE.to_string()),
-        if shared {
-            " Drawn on the same time axis as this experiment's other timeline, so lengths compare."
-        } else {
-            ""
-        }
     );
-    let text = timeline.caption.as_deref().unwrap_or(&default_caption);
+    // A lesson's own caption says what to see; that the axis is shared is said either way.
+    let mut text = timeline.caption.clone().unwrap_or(default_caption);
+    if shared {
+        text +=
+            " Drawn on the same time axis as this experiment's other timeline, so lengths compare.";
+    }
+    let text = text.as_str();
     let (caption_svg, caption_height) = caption(text, rows_bottom + 40.0);
     let height = rows_bottom + 40.0 + caption_height;
 
@@ -351,6 +352,14 @@ mod tests {
         assert!(short.contains("end of this run") && !long.contains("end of this run"));
         assert!(short.contains("same time axis"), "{short}");
         assert!(short.contains("A &amp; B"));
+        // A lesson's own caption keeps the sentence that says the axis is shared.
+        let captioned = timeline(30).with_caption("What to see.");
+        let svg = timeline_svg(&captioned, axis, true);
+        assert!(
+            svg.contains("What to see.") && svg.contains("same time axis"),
+            "{svg}"
+        );
+        assert!(!timeline_svg(&captioned, axis, false).contains("same time axis"));
     }
 
     #[test]
