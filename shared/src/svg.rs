@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use crate::capacity::format_ideal;
 use crate::timeline::Timeline;
 use crate::value::UNBREAKABLE_SPACE;
 use crate::wrap::wrap;
@@ -170,15 +171,16 @@ pub fn timeline_svg(timeline: &Timeline, axis: Duration, shared: bool) -> String
     let noun = row_noun(timeline);
     let default_caption = format!(
         "Each row is one {noun}; a stripe is a stretch of time it spent {stripe}, grey is \
-         time it waited or sat idle. Time runs left to right from the start of the run, which took {}.{}",
+         time it waited or sat idle. Time runs left to right from the start of the run, which took {}.",
         crate::value::format_duration(timeline.total).replace(' ', &UNBREAKABLE_SPACE.to_string()),
-        if shared {
-            " Drawn on the same time axis as this experiment's other timeline, so lengths compare."
-        } else {
-            ""
-        }
     );
-    let text = timeline.caption.as_deref().unwrap_or(&default_caption);
+    // A lesson's own caption says what to see; that the axis is shared is said either way.
+    let mut text = timeline.caption.clone().unwrap_or(default_caption);
+    if shared {
+        text +=
+            " Drawn on the same time axis as this experiment's other timeline, so lengths compare.";
+    }
+    let text = text.as_str();
     let (caption_svg, caption_height) = caption(text, rows_bottom + 40.0);
     let height = rows_bottom + 40.0 + caption_height;
 
@@ -260,11 +262,14 @@ pub fn speedup_chart_svg(chart: &SpeedupChart) -> String {
     let (top, bar_step) = (66.0, 34.0);
     let bars_bottom = top + bar_step * chart.bars.len() as f64;
 
+    // The line is drawn at `chart.ideal`, which is measured: legend and caption print that very
+    // number, as the verdicts do (`format_ideal`), never a rounded "2x" beside a line at 1.52x.
+    let ideal = format_ideal(chart.ideal);
     let default_caption = format!(
         "Each bar is a variant's speedup: the one-worker time divided by its time, both the \
-         fastest of the interleaved runs. The dashed line is the most this machine allows, \
-         min(workers, cores) = {:.0}x.",
-        chart.ideal
+         fastest of the interleaved runs. The dashed line is the ideal this run allowed, \
+         min(workers, cores, measured capacity) = {ideal}: less than min(workers, cores) when \
+         another program was using a core."
     );
     let text = chart.caption.as_deref().unwrap_or(&default_caption);
     let (caption_svg, caption_height) = caption(text, bars_bottom + 40.0);
@@ -273,7 +278,7 @@ pub fn speedup_chart_svg(chart: &SpeedupChart) -> String {
     let mut svg = open_svg(height, &chart.title);
     let (bars_entry, width) = legend_entry(12.0, 52.0, COLOURS[0], false, "speedup");
     svg += &bars_entry;
-    let ideal_text = format!("ideal on this machine: {:.0}x", chart.ideal);
+    let ideal_text = format!("ideal this run allowed: {ideal}");
     svg += &legend_entry(12.0 + width, 52.0, "", true, &ideal_text).0;
     for tick in ticks(max) {
         let tx = label_width + tick * scale;
@@ -347,6 +352,14 @@ mod tests {
         assert!(short.contains("end of this run") && !long.contains("end of this run"));
         assert!(short.contains("same time axis"), "{short}");
         assert!(short.contains("A &amp; B"));
+        // A lesson's own caption keeps the sentence that says the axis is shared.
+        let captioned = timeline(30).with_caption("What to see.");
+        let svg = timeline_svg(&captioned, axis, true);
+        assert!(
+            svg.contains("What to see.") && svg.contains("same time axis"),
+            "{svg}"
+        );
+        assert!(!timeline_svg(&captioned, axis, false).contains("same time axis"));
     }
 
     #[test]
@@ -359,8 +372,34 @@ mod tests {
             caption: None,
         };
         let svg = speedup_chart_svg(&chart);
-        assert!(svg.contains("ideal on this machine: 2x") && svg.contains("min(workers, cores)"));
-        let custom = speedup_chart_svg(&chart.with_caption("What to see."));
-        assert!(custom.contains("What to see.") && !custom.contains("min(workers, cores)"));
+        assert!(svg.contains("ideal this run allowed: 2x"), "{svg}");
+        assert!(svg.contains("min(workers, cores, measured capacity) = 2x"));
+        let custom = speedup_chart_svg(&chart.clone().with_caption("What to see."));
+        assert!(custom.contains("What to see.") && !custom.contains("measured capacity"));
+    }
+
+    #[test]
+    fn a_chart_names_the_measured_ideal_its_line_is_drawn_at() {
+        // A busy run: the dashed line stands at 1.52x, so legend and caption say 1.52x, as the
+        // verdicts do, not a rounded "2x".
+        let chart = SpeedupChart {
+            name: "speedup".into(),
+            title: "t".into(),
+            bars: vec![("one".into(), 1.0), ("two".into(), 1.40)],
+            ideal: 1.52,
+            caption: None,
+        };
+        let svg = speedup_chart_svg(&chart);
+        let said = format_ideal(1.52);
+        assert_eq!(said, "1.52x");
+        assert!(
+            svg.contains(&format!("ideal this run allowed: {said}")),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(&format!("measured capacity) = {said}")),
+            "{svg}"
+        );
+        assert!(!svg.contains("= 2x") && !svg.contains(": 2x"), "{svg}");
     }
 }

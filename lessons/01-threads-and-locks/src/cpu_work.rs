@@ -113,9 +113,12 @@ pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns 
             Variant::new("GIL simulator", || {
                 let recorder = Recorder::new();
                 let count = count_under_gil(limit, workers, &recorder);
-                let title = "GIL simulator: the same threads, taking turns";
-                *gil_timeline.borrow_mut() =
-                    Some(recorder.finish("gil-timeline", title, rows.clone()));
+                let title = "GIL simulator: each row a thread; one at a time holds the GIL";
+                *gil_timeline.borrow_mut() = Some(
+                    recorder
+                        .finish("gil-timeline", title, rows.clone())
+                        .with_stripe("holding the GIL"),
+                );
                 count
             }),
         ],

@@ -83,11 +83,15 @@ pub fn dinner(seats: usize, meals: usize, eating: Duration, dine: Dine) -> Dinne
         .unwrap_or_else(|| meals_eaten.clone());
     let longest_wait = table.seats.iter().map(|s| s.lock().longest_wait).collect();
     let rows = (0..seats).map(|p| format!("philosopher {p}")).collect();
-    let timeline = table.timeline.finish(
-        "timeline",
-        "Each row a philosopher, a bar while it eats",
-        rows,
-    );
+    // A stripe is a meal, so the figure's legend says "eating", not the kit's "working".
+    let timeline = table
+        .timeline
+        .finish(
+            "timeline",
+            "Each row a philosopher, a bar while it eats",
+            rows,
+        )
+        .with_stripe("eating");
     Dinner {
         meals: meals_eaten,
         when_first_finished,

@@ -66,6 +66,11 @@ fn svg_writes_the_dinner_timeline() {
     let figure = "philosophers-lower-first-timeline.svg";
     let svg = std::fs::read_to_string(dir.join(figure)).unwrap_or_else(|e| panic!("{figure}: {e}"));
     assert!(svg.starts_with("<svg"), "{figure}");
+    // The legend names a stripe for what it is: a philosopher eating.
+    assert!(
+        svg.contains(">eating<") && !svg.contains("working"),
+        "{svg}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 

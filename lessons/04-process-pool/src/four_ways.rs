@@ -167,9 +167,12 @@ pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns 
             let recorder = Recorder::new();
             let outputs = under_gil(tasks, setup.workers, gil_use, &recorder);
             if gil_use == GilUse::Held {
-                let title = "GIL simulator: the same threads, taking turns";
-                *gil_timeline.borrow_mut() =
-                    Some(recorder.finish("gil-timeline", title, rows.clone()));
+                let title = "GIL simulator: each row a thread; one at a time holds the GIL";
+                *gil_timeline.borrow_mut() = Some(
+                    recorder
+                        .finish("gil-timeline", title, rows.clone())
+                        .with_stripe("holding the GIL"),
+                );
             }
             checksum(&outputs)
         }
