@@ -15,6 +15,7 @@
 //! - [`snapshot`] and [`conventions`]: what every lesson's snapshot and CLI tests share.
 //! - [`gil`]: a GIL simulator, to show Python's thread result beside Rust's.
 //! - [`workload`]: the CPU job of the Python articles (counting primes), shared by lessons.
+//! - [`panics`]: a caught panic's payload, in words.
 //! - [`process`]: the memory, children and liveness of other processes (lessons that start them).
 //! - [`exercise`]: checks a teacher runs on a student's exercise.
 
@@ -25,6 +26,7 @@ pub mod exercise;
 pub mod gil;
 pub mod machine;
 pub mod measure;
+pub mod panics;
 pub mod process;
 pub mod report;
 pub mod snapshot;

@@ -64,12 +64,8 @@ pub fn quiet_expected_panics() {
 pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(Malformed(item)) = payload.downcast_ref::<Malformed>() {
         format!("malformed item {item}")
-    } else if let Some(text) = payload.downcast_ref::<&str>() {
-        text.to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
     } else {
-        "a panic".to_string()
+        lesson_kit::panics::message(payload).to_string()
     }
 }
 
