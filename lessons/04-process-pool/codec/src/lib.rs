@@ -14,7 +14,7 @@ use fir::images::{TypedImage, TypedImageRef};
 use fir::pixels::U8x3;
 use image::ImageFormat;
 use image::codecs::jpeg::JpegEncoder;
-use lesson_kit::workload::splitmix64;
+use lesson_mix::splitmix64;
 use rayon::prelude::*;
 
 /// A picture as 8-bit RGB triples, row after row.
