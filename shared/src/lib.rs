@@ -10,6 +10,7 @@
 //! - [`value`], [`table`], [`report`]: the printed report, its JSON twin, and redaction of measured
 //!   values for snapshot tests.
 //! - [`wrap`]: lines that fit 100 columns.
+//! - [`stall`]: a hang told from a slow run: progress that has stopped moving.
 //! - [`timeline`] and [`svg`]: what each worker did when, in the terminal and as figures.
 //! - [`cli`]: the options every lesson shares and their one-line errors.
 //! - [`snapshot`] and [`conventions`]: what every lesson's snapshot and CLI tests share.
@@ -31,6 +32,7 @@ pub mod process;
 pub mod report;
 pub mod snapshot;
 pub mod speedup;
+pub mod stall;
 pub mod svg;
 pub mod table;
 pub mod timeline;
