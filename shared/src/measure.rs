@@ -257,6 +257,33 @@ pub fn thread_count() -> Option<usize> {
     status_kib("Threads:").map(|n| n as usize)
 }
 
+/// The threads of this process before some work and after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadsAround {
+    pub before: usize,
+    pub after: usize,
+}
+
+impl ThreadsAround {
+    /// No thread the work started outlived it (a thread that ended meanwhile may make it fewer).
+    pub fn none_left(&self) -> bool {
+        self.after <= self.before
+    }
+}
+
+/// Runs `work`, counting this process's threads before and after it: the check of a lesson
+/// that promises to leave no thread behind. `None` where the system cannot count them. Count
+/// around work that joins what it starts, on a thread that no other test shares the process
+/// with at the time, or the others' threads are counted too.
+pub fn threads_around<R>(work: impl FnOnce() -> R) -> (R, Option<ThreadsAround>) {
+    let before = thread_count();
+    let result = work();
+    let around = before
+        .zip(thread_count())
+        .map(|(before, after)| ThreadsAround { before, after });
+    (result, around)
+}
+
 fn status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     crate::process::status_field(&status, field)
@@ -265,6 +292,31 @@ fn status_kib(field: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn none_left_unless_there_are_more_threads_after() {
+        assert!(
+            ThreadsAround {
+                before: 3,
+                after: 3
+            }
+            .none_left()
+        );
+        assert!(
+            ThreadsAround {
+                before: 3,
+                after: 2
+            }
+            .none_left()
+        );
+        assert!(
+            !ThreadsAround {
+                before: 3,
+                after: 4
+            }
+            .none_left()
+        );
+    }
 
     #[test]
     fn last_run_keeps_what_the_last_repetition_kept() {
