@@ -129,9 +129,8 @@ pub async fn pipeline(items: u64, consumers: usize, how: Tasks) -> Run {
         peak_backlog = peak_backlog.max(tx.max_capacity() - tx.capacity());
     }
     drop(tx);
-    let (mut results, mut hang) = (Vec::new(), None);
     let consumed = || counters.consumed.load(Ordering::Relaxed);
-    let mut stall = Stall::new(QUIET, consumed());
+    let (mut results, mut hang, mut stall) = (Vec::new(), None, Stall::new(QUIET, consumed()));
     loop {
         match timeout(QUIET, tasks.join_next()).await {
             Ok(Some(result)) => results.push(result.expect("a consumer task panicked")),
