@@ -1,15 +1,15 @@
 //! Which answer an exercise's binary carries: the student's, the model solution, or a submission.
 //!
-//! Every exercise's `main.rs` starts with [`exercise_answer!`](crate::exercise_answer), which
-//! declares `mod answer` from one of three files and `const ANSWER: Answer` naming it:
+//! Every exercise's `main.rs` calls [`exercise_answer!`](crate::exercise_answer) in its
+//! `mod answer`, which compiles in one of three files and declares `const ANSWER: Answer`:
 //!
 //! - `src/exercise.rs`, the starter the student edits (`cargo run -p lesson-NN-exercise`);
 //! - `src/solution.rs`, with `--features solution`;
 //! - the file a teacher named in `EXERCISE_SUBMISSION` (`check-exercise` does), compiled in under
 //!   `cfg(submission)` by the exercises' shared build script, `shared/exercise-build.rs`.
 //!
-//! The answer is compiled under `#[forbid(unsafe_code)]`: safe code cannot run before `main`, so
-//! only the contained answer runner ever calls it (see [`runner`](super::runner)).
+//! `mod answer` is `#[forbid(unsafe_code)]`: safe code cannot run before `main`, so only the
+//! contained answer runner ever calls the answer (see [`runner`](super::runner)).
 
 /// The answer a binary carries: its name in the check's messages, and its source text (for
 /// checks that read what the answer names, see [`source`](super::source)).
@@ -19,41 +19,43 @@ pub struct Answer {
     pub source: &'static str,
 }
 
-/// Declares `mod answer` (the starter, the model solution or a teacher's submission) and
-/// `const ANSWER: Answer`, in an exercise's `main.rs`. The files are found beside the `main.rs`
-/// that calls it. The exercise's `Cargo.toml` needs the `solution` feature and
-/// `build = "../../../shared/exercise-build.rs"`.
+/// Compiles in the answer (the starter, the model solution or a teacher's submission) and
+/// declares `const ANSWER: Answer` naming it. Called inside the answer's module of an exercise's
+/// `main.rs`, where the `forbid` stands in plain sight (the compiler quotes it to a student whose
+/// answer tries `unsafe`):
+///
+/// ```ignore
+/// #[forbid(unsafe_code)]
+/// mod answer {
+///     lesson_kit::exercise_answer!();
+/// }
+/// ```
+///
+/// The files are found beside the `main.rs` that calls it. The exercise's `Cargo.toml` needs the
+/// `solution` feature and `build = "../../../shared/exercise-build.rs"`. The answer is included
+/// as text, so it cannot have inner attributes or `//!` comments (a submission never could).
 #[macro_export]
 macro_rules! exercise_answer {
     () => {
         #[cfg(all(not(submission), not(feature = "solution")))]
-        #[path = "exercise.rs"]
-        #[forbid(unsafe_code)]
-        mod answer;
-
+        include!("exercise.rs");
         #[cfg(all(not(submission), feature = "solution"))]
-        #[path = "solution.rs"]
-        #[forbid(unsafe_code)]
-        mod answer;
-
+        include!("solution.rs");
         #[cfg(submission)]
-        #[forbid(unsafe_code)]
-        mod answer {
-            include!(env!("EXERCISE_SUBMISSION_FILE"));
-        }
+        include!(env!("EXERCISE_SUBMISSION_FILE"));
 
         #[cfg(all(not(submission), not(feature = "solution")))]
-        const ANSWER: $crate::exercise::Answer = $crate::exercise::Answer {
+        pub const ANSWER: $crate::exercise::Answer = $crate::exercise::Answer {
             name: "your answer, src/exercise.rs",
             source: include_str!("exercise.rs"),
         };
         #[cfg(all(not(submission), feature = "solution"))]
-        const ANSWER: $crate::exercise::Answer = $crate::exercise::Answer {
+        pub const ANSWER: $crate::exercise::Answer = $crate::exercise::Answer {
             name: "the model solution",
             source: include_str!("solution.rs"),
         };
         #[cfg(submission)]
-        const ANSWER: $crate::exercise::Answer = $crate::exercise::Answer {
+        pub const ANSWER: $crate::exercise::Answer = $crate::exercise::Answer {
             name: env!("EXERCISE_SUBMISSION_NAME"),
             source: include_str!(env!("EXERCISE_SUBMISSION_FILE")),
         };

@@ -5,11 +5,14 @@
 // The macro's cfgs name the exercise crates' feature and build-script cfg, unknown to the kit.
 #![allow(unexpected_cfgs)]
 
-lesson_kit::exercise_answer!();
+#[forbid(unsafe_code)]
+mod answer {
+    lesson_kit::exercise_answer!();
+}
 
 #[test]
 fn without_the_solution_feature_the_starter_is_compiled_in_and_named() {
     assert_eq!(answer::which(), "the starter");
-    assert_eq!(ANSWER.name, "your answer, src/exercise.rs");
-    assert_eq!(ANSWER.source, include_str!("exercise.rs"));
+    assert_eq!(answer::ANSWER.name, "your answer, src/exercise.rs");
+    assert_eq!(answer::ANSWER.source, include_str!("exercise.rs"));
 }

@@ -1,12 +1,15 @@
 //! `cargo run -p lesson-02-exercise`: checks the exercise and says what is still wrong.
 //!
 //! `exercise_answer!` compiles in the answer (the starter, the model solution or a teacher's
-//! submission) under `forbid(unsafe_code)`: safe code cannot run before `main`, and only the
-//! contained answer runner ever calls it; this process judges.
+//! submission), here under `forbid(unsafe_code)`: safe code cannot run before `main`, and only
+//! the contained answer runner ever calls it; this process judges.
 
-lesson_kit::exercise_answer!();
+#[forbid(unsafe_code)]
+mod answer {
+    lesson_kit::exercise_answer!();
+}
 
 fn main() {
     lesson_02_exercise::serve_if_runner(answer::cook);
-    lesson_02_exercise::check::main(ANSWER.name)
+    lesson_02_exercise::check::main(answer::ANSWER.name)
 }
