@@ -10,11 +10,13 @@
 //! - [`value`], [`table`], [`report`]: the printed report, its JSON twin, and redaction of measured
 //!   values for snapshot tests.
 //! - [`wrap`]: lines that fit 100 columns.
+//! - [`stall`]: a hang told from a slow run: progress that has stopped moving.
 //! - [`timeline`] and [`svg`]: what each worker did when, in the terminal and as figures.
 //! - [`cli`]: the options every lesson shares and their one-line errors.
 //! - [`snapshot`] and [`conventions`]: what every lesson's snapshot and CLI tests share.
 //! - [`gil`]: a GIL simulator, to show Python's thread result beside Rust's.
 //! - [`workload`]: the CPU job of the Python articles (counting primes), shared by lessons.
+//! - [`panics`]: a caught panic's payload, in words.
 //! - [`process`]: the memory, children and liveness of other processes (lessons that start them).
 //! - [`exercise`]: checks a teacher runs on a student's exercise.
 
@@ -25,10 +27,12 @@ pub mod exercise;
 pub mod gil;
 pub mod machine;
 pub mod measure;
+pub mod panics;
 pub mod process;
 pub mod report;
 pub mod snapshot;
 pub mod speedup;
+pub mod stall;
 pub mod svg;
 pub mod table;
 pub mod timeline;

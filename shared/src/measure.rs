@@ -221,10 +221,67 @@ pub fn current_rss() -> Option<u64> {
     status_kib("VmRSS:").map(|kib| kib * 1024)
 }
 
+/// What the last repetition of a variant left behind (its timeline, its outputs), for the report.
+///
+/// Every repetition records it, so that all repetitions cost the same, and each replaces the one
+/// before. The variants' closures all borrow it while they wait their turn in [`interleaved`],
+/// so it changes through a shared reference (a `RefCell`: the variants run on one thread).
+#[derive(Debug)]
+pub struct LastRun<T>(std::cell::RefCell<Option<T>>);
+
+impl<T> Default for LastRun<T> {
+    fn default() -> Self {
+        LastRun(std::cell::RefCell::new(None))
+    }
+}
+
+impl<T> LastRun<T> {
+    pub fn new() -> LastRun<T> {
+        LastRun::default()
+    }
+
+    /// Keeps `value`, in place of what an earlier repetition kept.
+    pub fn keep(&self, value: T) {
+        *self.0.borrow_mut() = Some(value);
+    }
+
+    /// What the last repetition kept; `None` when none ran (or none kept anything).
+    pub fn into_inner(self) -> Option<T> {
+        self.0.into_inner()
+    }
+}
+
 /// The threads this process has right now, where Linux can tell: a lesson that promises to leave
 /// no thread behind counts them before and after.
 pub fn thread_count() -> Option<usize> {
     status_kib("Threads:").map(|n| n as usize)
+}
+
+/// The threads of this process before some work and after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadsAround {
+    pub before: usize,
+    pub after: usize,
+}
+
+impl ThreadsAround {
+    /// No thread the work started outlived it (a thread that ended meanwhile may make it fewer).
+    pub fn none_left(&self) -> bool {
+        self.after <= self.before
+    }
+}
+
+/// Runs `work`, counting this process's threads before and after it: the check of a lesson
+/// that promises to leave no thread behind. `None` where the system cannot count them. Count
+/// around work that joins what it starts, on a thread that no other test shares the process
+/// with at the time, or the others' threads are counted too.
+pub fn threads_around<R>(work: impl FnOnce() -> R) -> (R, Option<ThreadsAround>) {
+    let before = thread_count();
+    let result = work();
+    let around = before
+        .zip(thread_count())
+        .map(|(before, after)| ThreadsAround { before, after });
+    (result, around)
 }
 
 fn status_kib(field: &str) -> Option<u64> {
@@ -235,6 +292,50 @@ fn status_kib(field: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn none_left_unless_there_are_more_threads_after() {
+        assert!(
+            ThreadsAround {
+                before: 3,
+                after: 3
+            }
+            .none_left()
+        );
+        assert!(
+            ThreadsAround {
+                before: 3,
+                after: 2
+            }
+            .none_left()
+        );
+        assert!(
+            !ThreadsAround {
+                before: 3,
+                after: 4
+            }
+            .none_left()
+        );
+    }
+
+    #[test]
+    fn last_run_keeps_what_the_last_repetition_kept() {
+        let last = LastRun::new();
+        let runs = interleaved(
+            3,
+            vec![Variant::new("counts", {
+                let (last, mut n) = (&last, 0);
+                move || {
+                    n += 1;
+                    last.keep(n);
+                    n
+                }
+            })],
+        );
+        assert_eq!(runs[0].results, vec![1, 2, 3]);
+        assert_eq!(last.into_inner(), Some(3));
+        assert_eq!(LastRun::<u8>::new().into_inner(), None);
+    }
 
     #[test]
     fn interleaves_variants_and_keeps_every_result() {

@@ -5,12 +5,11 @@
 //! Rust threads run on every core at once. The GIL simulator runs beside them to show both results
 //! on the same machine in the same run.
 
-use std::cell::RefCell;
 use std::thread;
 
 use lesson_kit::capacity::Capacity;
 use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
-use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved_probed};
+use lesson_kit::measure::{LastRun, Runs, Variant, agreed_result, interleaved_probed};
 use lesson_kit::speedup::compare;
 use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Section, phrase};
@@ -94,8 +93,8 @@ pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns 
         .expect("a rayon pool");
     let rows: Vec<String> = (0..workers).map(|w| format!("thread {w}")).collect();
     // The last repetition's timelines are kept; every repetition records them, so all cost the same.
-    let threads_timeline = RefCell::new(None);
-    let gil_timeline = RefCell::new(None);
+    let threads_timeline = LastRun::new();
+    let gil_timeline = LastRun::new();
     let (runs, capacity) = interleaved_probed(
         reps,
         workers,
@@ -105,8 +104,7 @@ pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns 
                 let recorder = Recorder::new();
                 let count = count_with_scoped_threads(limit, workers, &recorder);
                 let title = "Scoped threads: each row a thread, time left to right";
-                *threads_timeline.borrow_mut() =
-                    Some(recorder.finish("threads-timeline", title, rows.clone()));
+                threads_timeline.keep(recorder.finish("threads-timeline", title, rows.clone()));
                 count
             }),
             Variant::new("rayon", || count_with_rayon(limit, &pool)),
@@ -114,7 +112,7 @@ pub fn measure_cpu_variants(limit: u64, workers: usize, reps: usize) -> CpuRuns 
                 let recorder = Recorder::new();
                 let count = count_under_gil(limit, workers, &recorder);
                 let title = "GIL simulator: each row a thread; one at a time holds the GIL";
-                *gil_timeline.borrow_mut() = Some(
+                gil_timeline.keep(
                     recorder
                         .finish("gil-timeline", title, rows.clone())
                         .with_stripe("holding the GIL"),

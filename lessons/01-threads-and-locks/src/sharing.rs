@@ -17,12 +17,8 @@ use std::time::Duration;
 
 use lesson_kit::measure::{Runs, Variant, agreed_result, interleaved};
 use lesson_kit::table::Table;
+use lesson_kit::workload::share_of;
 use lesson_kit::{Measured, Section, phrase};
-
-/// Splits `total` increments as evenly as possible over `workers` threads.
-fn share_of(total: u64, worker: usize, workers: usize) -> u64 {
-    total / workers as u64 + u64::from((worker as u64) < total % workers as u64)
-}
 
 // ANCHOR: local_sums
 /// No sharing: each thread counts in a local variable; the scope adds the totals once.

@@ -9,7 +9,7 @@
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
-use lesson_kit::measure::thread_count;
+use lesson_kit::measure::threads_around;
 use lesson_kit::{Measured, Section, phrase};
 
 use crate::counter::{INCREMENTS, THREADS};
@@ -77,9 +77,7 @@ pub fn spawned_threads() -> Section {
              thread::spawn and returns while they run; each owns a clone of an \
              Arc<Mutex<u64>> and adds 1 to it 1000 times; then the caller joins them.",
     );
-    let threads_before = thread_count();
-    let outcome = count_with_spawned_threads(THREADS, INCREMENTS);
-    let threads_after = thread_count();
+    let (outcome, threads) = threads_around(|| count_with_spawned_threads(THREADS, INCREMENTS));
     let expected = (THREADS * INCREMENTS) as u64;
     section.result(phrase!(
         "when the starting function returned, {} of its {} threads were still running",
@@ -103,13 +101,13 @@ pub fn spawned_threads() -> Section {
             outcome.owners_after_join
         ),
     );
-    match (threads_before, threads_after) {
-        (Some(before), Some(after)) => section.check(
-            after <= before,
+    match threads {
+        Some(threads) => section.check(
+            threads.none_left(),
             phrase!(
                 "threads in this process: {} before, {} after: none outlived the joins",
-                Measured::Count(before as u64),
-                Measured::Count(after as u64)
+                Measured::Count(threads.before as u64),
+                Measured::Count(threads.after as u64)
             ),
         ),
         _ => section.result("this system does not report its thread count; joins checked only"),

@@ -11,7 +11,7 @@ use std::sync::Barrier;
 use std::thread;
 use std::time::Duration;
 
-use lesson_kit::measure::thread_count;
+use lesson_kit::measure::threads_around;
 use lesson_kit::{Measured, Section, phrase};
 
 use crate::watchdog::{Cancelled, Lock, Stuck, WaitForGraph, watched};
@@ -84,12 +84,13 @@ pub fn opposite_lock_order(forced_trials: usize, unforced_trials: usize) -> Sect
          too. A watchdog follows who holds and who waits for which lock, and calls the threads off \
          when they are stuck in a cycle.",
     );
-    let threads_before = thread_count();
-    let forced: Vec<Trial> = (0..forced_trials).map(|_| opposite_order(true)).collect();
-    let unforced: Vec<Trial> = (0..unforced_trials)
-        .map(|_| opposite_order(false))
-        .collect();
-    let threads_after = thread_count();
+    let ((forced, unforced), threads) = threads_around(|| {
+        let forced: Vec<Trial> = (0..forced_trials).map(|_| opposite_order(true)).collect();
+        let unforced: Vec<Trial> = (0..unforced_trials)
+            .map(|_| opposite_order(false))
+            .collect();
+        (forced, unforced)
+    });
 
     let deadlocked = forced.iter().filter(|t| is_deadlock(t)).count();
     let slowest = forced
@@ -138,13 +139,13 @@ pub fn opposite_lock_order(forced_trials: usize, unforced_trials: usize) -> Sect
             total
         ),
     );
-    match (threads_before, threads_after) {
-        (Some(before), Some(after)) => section.check(
-            before == after,
+    match threads {
+        Some(threads) => section.check(
+            threads.before == threads.after,
             phrase!(
                 "no thread left behind: the process ran {} thread(s) before the trials and {} after",
-                before,
-                after
+                threads.before,
+                threads.after
             ),
         ),
         _ => section.result("this system cannot count the process's threads"),

@@ -13,7 +13,9 @@
 //! [`Cancelled`], the threads unwind and are joined. No thread is left behind.
 //!
 //! The watchdog also notices when nothing moves at all for [`STALL`] without a cycle: threads
-//! that keep retrying and never get anywhere (a livelock), or a wait the graph cannot see.
+//! that keep retrying and never get anywhere (a livelock), or a wait the graph cannot see. The
+//! cycle search is this lesson's own (it is the lesson); the stall rule is the kit's `Stall`,
+//! shared with every lesson that tells a hang from a slow run.
 //!
 //! A production program would not wrap its locks like this. parking_lot has a
 //! `deadlock_detection` feature that finds the same cycles for debugging (see the chapter), and the

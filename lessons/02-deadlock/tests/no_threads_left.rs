@@ -4,17 +4,19 @@
 
 use lesson_02_deadlock::philosophers::{EATING, dine_left_first, dinner};
 use lesson_02_deadlock::two_locks::opposite_order;
-use lesson_kit::measure::thread_count;
+use lesson_kit::measure::threads_around;
 
 #[test]
 fn deadlocked_experiments_leave_no_thread_behind() {
-    let Some(before) = thread_count() else {
+    let ((), threads) = threads_around(|| {
+        for _ in 0..3 {
+            assert!(opposite_order(true).stuck.is_some());
+            assert!(dinner(5, 2, EATING, dine_left_first).stuck.is_some());
+        }
+    });
+    let Some(threads) = threads else {
         eprintln!("this system cannot count threads; skipped");
         return;
     };
-    for _ in 0..3 {
-        assert!(opposite_order(true).stuck.is_some());
-        assert!(dinner(5, 2, EATING, dine_left_first).stuck.is_some());
-    }
-    assert_eq!(thread_count(), Some(before), "threads were left behind");
+    assert_eq!(threads.after, threads.before, "threads were left behind");
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 
+use lesson_kit::stall::Stall;
 use tokio::sync::Mutex;
 use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::task::JoinSet;
@@ -128,18 +129,18 @@ pub async fn pipeline(items: u64, consumers: usize, how: Tasks) -> Run {
         peak_backlog = peak_backlog.max(tx.max_capacity() - tx.capacity());
     }
     drop(tx);
-    let (mut results, mut hang, mut seen) = (Vec::new(), None, 0);
+    let consumed = || counters.consumed.load(Ordering::Relaxed);
+    let (mut results, mut hang, mut stall) = (Vec::new(), None, Stall::new(QUIET, consumed()));
     loop {
         match timeout(QUIET, tasks.join_next()).await {
             Ok(Some(result)) => results.push(result.expect("a consumer task panicked")),
             Ok(None) => break, // every consumer task has finished
-            Err(_elapsed) if counters.consumed.load(Ordering::Relaxed) != seen => {
-                seen = counters.consumed.load(Ordering::Relaxed); // slow, but moving: no hang
-            }
+            Err(_elapsed) if stall.look(consumed()).is_none() => {} // slow, but moving: no hang
             Err(_elapsed) => {
                 hang = Some(format!(
-                    "all {seen} items consumed, then the consumer tasks waited in recv(): \
-                     a Sender was still alive"
+                    "all {} items consumed, then the consumer tasks waited in recv(): \
+                     a Sender was still alive",
+                    consumed()
                 ));
                 spare = None; // the fix, applied after the hang was seen: the channel closes
             }

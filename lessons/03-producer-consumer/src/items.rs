@@ -20,14 +20,9 @@ pub fn work(item: u64, cost: Duration) -> u64 {
     mix(item)
 }
 
-/// A fixed scramble of the item (splitmix64's finaliser): distinct items give distinct results,
+/// A fixed scramble of the item (the kit's SplitMix64): distinct items give distinct results,
 /// so a sum of results changes if any item is lost, duplicated or swapped for another.
-pub fn mix(item: u64) -> u64 {
-    let mut z = item.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub use lesson_kit::workload::splitmix64 as mix;
 
 /// The sum of `mix` over `0..items`: what every correct run's results must add up to.
 pub fn expected_checksum(items: u64) -> u64 {
@@ -64,12 +59,8 @@ pub fn quiet_expected_panics() {
 pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(Malformed(item)) = payload.downcast_ref::<Malformed>() {
         format!("malformed item {item}")
-    } else if let Some(text) = payload.downcast_ref::<&str>() {
-        text.to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
     } else {
-        "a panic".to_string()
+        lesson_kit::panics::message(payload).to_string()
     }
 }
 

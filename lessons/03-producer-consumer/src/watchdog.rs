@@ -8,10 +8,13 @@
 //! joins, so no thread is left behind.
 //!
 //! Watching progress instead of a fixed deadline keeps a slow machine from looking hung: a run
-//! that is slow but moving is never called a hang.
+//! that is slow but moving is never called a hang. That rule is the kit's `Stall`, shared with
+//! lesson 02's watchdog; this module is how lesson 03 waits with it, on threads and on a queue.
 
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use lesson_kit::stall::Stall;
 
 /// Nothing moving for this long, with threads still running, is a hang. Every step of work in
 /// this lesson takes microseconds.
@@ -33,16 +36,13 @@ pub enum Waited {
 // ANCHOR: watch
 /// Waits until `finished()` is true, or until `progress()` has not moved for `quiet`.
 pub fn watch(finished: impl Fn() -> bool, progress: impl Fn() -> u64, quiet: Duration) -> Waited {
-    let mut last = progress();
-    let mut still_since = Instant::now();
+    let mut stall = Stall::new(quiet, progress());
     loop {
         if finished() {
             return Waited::Finished;
         }
         let now = progress();
-        if now != last {
-            (last, still_since) = (now, Instant::now());
-        } else if still_since.elapsed() >= quiet {
+        if stall.look(now).is_some() {
             return Waited::Hung { progress: now };
         }
         thread::sleep(LOOK_EVERY);
@@ -54,6 +54,7 @@ pub fn watch(finished: impl Fn() -> bool, progress: impl Fn() -> u64, quiet: Dur
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Instant;
 
     #[test]
     fn a_thread_that_keeps_moving_is_not_hung() {

@@ -10,15 +10,14 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use lesson_kit::measure::{measure, median};
-use lesson_kit::process::resident_memory;
-use lesson_kit::table::Table;
+use lesson_kit::measure::{Runs, Variant, interleaved, measure, median};
 use lesson_kit::{Measured, Section, phrase};
 
 use crate::cpu_jobs::Setup;
 use crate::jobs::{Output, Task, run_task};
 use crate::pool::Pool;
-use crate::worker::{Reply, Request};
+
+mod tables;
 
 // ANCHOR: start_up
 /// The time from asking for a worker to its first answer: fork and exec, the program's start,
@@ -84,59 +83,53 @@ pub fn thread_round_trip(tasks: usize) -> Duration {
     elapsed
 }
 
-/// Bytes of a task's request and reply frames, and the time to serialise and deserialise both.
-pub fn message_cost(task: &Task, output: &Output) -> (usize, usize, Duration) {
-    let request = Request {
-        id: 1,
-        attempt: 1,
-        task,
-    };
-    let reply = Reply {
-        id: 1,
-        outcome: Ok(output.clone()),
-    };
-    let started = Instant::now();
-    let request_bytes = postcard::to_stdvec(&request).expect("serialises");
-    let _: Request<Task> = postcard::from_bytes(&request_bytes).expect("deserialises");
-    let reply_bytes = postcard::to_stdvec(&reply).expect("serialises");
-    let _: Reply = postcard::from_bytes(&reply_bytes).expect("deserialises");
-    (
-        4 + request_bytes.len(),
-        4 + reply_bytes.len(),
-        started.elapsed(),
-    )
+/// What starting a worker and one empty task there and back cost, for a process and a thread.
+struct Overheads {
+    process_start: Vec<Duration>,
+    thread_start: Vec<Duration>,
+    /// Time per task, each run of 500 tasks.
+    process_trip: Vec<Duration>,
+    thread_trip: Vec<Duration>,
 }
 
-/// Resident memory added by `count` idle threads, per thread: (total, private) bytes.
-pub fn memory_per_thread(count: usize) -> Option<(u64, u64)> {
-    let me = std::process::id();
-    let before = resident_memory(me)?;
-    let barrier = std::sync::Barrier::new(count + 1);
-    let after = std::thread::scope(|s| {
-        for _ in 0..count {
-            s.spawn(|| {
-                let _ = run_task(
-                    &Task::CountPrimes {
-                        start: 0,
-                        end: 1_000,
-                    },
-                    1,
-                    &mut || {},
-                );
-                barrier.wait(); // all alive at once
-                barrier.wait(); // until measured
-            });
-        }
-        barrier.wait();
-        let after = resident_memory(me);
-        barrier.wait();
-        after
-    })?;
-    let per = |a: u64, b: u64| a.saturating_sub(b) / count as u64;
-    Some((
-        per(after.total, before.total),
-        per(after.private, before.private),
-    ))
+/// Measures each overhead `samples` times, the process and the thread interleaved (a slow patch of
+/// the machine hits both alike). Each run's result is its own timing: a start-up ends at the first
+/// answer, before the worker is shut down, and a round trip is per task.
+fn measure_overheads(program: &Path, samples: usize) -> Overheads {
+    let starts = interleaved(
+        samples,
+        vec![
+            Variant::new("worker process", || worker_start_up(program)),
+            Variant::new("thread", thread_start_up),
+        ],
+    );
+    let mut one_worker = Pool::start(program, 1).expect("a worker starts");
+    let trips = interleaved(
+        samples,
+        vec![
+            Variant::new("worker process", || pool_round_trip(&mut one_worker, 500)),
+            Variant::new("thread", || thread_round_trip(500)),
+        ],
+    );
+    one_worker.shutdown();
+    let [process_start, thread_start] = results_of_two(starts);
+    let [process_trip, thread_trip] = results_of_two(trips);
+    Overheads {
+        process_start,
+        thread_start,
+        process_trip,
+        thread_trip,
+    }
+}
+
+/// What each run of the two variants returned, the process's first.
+fn results_of_two(runs: Vec<Runs<Duration>>) -> [Vec<Duration>; 2] {
+    let results: Vec<_> = runs.into_iter().map(|r| r.results).collect();
+    results.try_into().expect("two variants")
+}
+
+fn min(times: &[Duration]) -> Duration {
+    times.iter().copied().min().unwrap_or_default()
 }
 
 /// Shows each cost of a worker process next to the same cost for a thread, and when the pool
@@ -147,22 +140,9 @@ pub fn costs(setup: Setup, photo: &[u8]) -> Section {
          memory, each next to the same for a thread; then the same total work cut into tasks of \
          three sizes, to see where the pool's costs decide the race.",
     );
-    let samples = setup.reps.max(3);
-    let process_start: Vec<Duration> = (0..samples)
-        .map(|_| worker_start_up(setup.program))
-        .collect();
-    let thread_start: Vec<Duration> = (0..samples).map(|_| thread_start_up()).collect();
-    let mut one_worker = Pool::start(setup.program, 1).expect("a worker starts");
-    let process_trip = (0..samples)
-        .map(|_| pool_round_trip(&mut one_worker, 500))
-        .min()
-        .unwrap_or_default();
-    one_worker.shutdown();
-    let thread_trip = (0..samples)
-        .map(|_| thread_round_trip(500))
-        .min()
-        .unwrap_or_default();
-    let min = |d: &[Duration]| d.iter().copied().min().unwrap_or_default();
+    let o = measure_overheads(setup.program, setup.reps.max(3));
+    let (process_start, thread_start) = (o.process_start, o.thread_start);
+    let (process_trip, thread_trip) = (min(&o.process_trip), min(&o.thread_trip));
     section.result(phrase!(
         "starting a worker process and getting its first answer: {} (median {}); a thread: {}",
         Measured::Time(min(&process_start)),
@@ -183,87 +163,13 @@ pub fn costs(setup: Setup, photo: &[u8]) -> Section {
         Measured::Time(fresh[2])
     ));
 
-    // What each kind of task costs to send, next to what it costs to compute.
-    let jobs = [
-        (
-            "count primes (1 of 16)",
-            Task::CountPrimes {
-                start: 0,
-                end: 62_500,
-            },
-        ),
-        ("sum of squares", Task::SumOfSquares { n: 10_000_000 }),
-        (
-            "thumbnail",
-            Task::Thumbnail {
-                jpeg: photo.to_vec(),
-            },
-        ),
-    ];
-    let mut messages = Table::new(&[
-        ("task", "task"),
-        ("request_bytes", "request"),
-        ("reply_bytes", "reply"),
-        ("serialise_s", "(de)serialise"),
-        ("compute_s", "compute"),
-        ("overhead", "serialising / computing"),
-    ]);
-    for (name, task) in &jobs {
-        let started = Instant::now();
-        let output = run_task(task, 1, &mut || {});
-        let compute = started.elapsed();
-        let (request, reply, serialise) = message_cost(task, &output);
-        messages.row(vec![
-            (*name).into(),
-            Measured::Bytes(request as u64).into(),
-            Measured::Bytes(reply as u64).into(),
-            Measured::Time(serialise).into(),
-            Measured::Time(compute).into(),
-            Measured::Share(serialise.as_secs_f64() / compute.as_secs_f64().max(1e-9)).into(),
-        ]);
-    }
     section.table(
         "Messages: bytes on the pipe and time to serialise, per task",
-        messages,
+        tables::messages(photo),
     );
-
-    // Memory: each worker process after one task, next to one more thread.
-    let mut pool = Pool::start(setup.program, setup.workers).expect("workers start");
-    let warm_up: Vec<Task> = (0..setup.workers as u64)
-        .map(|t| Task::CountPrimes {
-            start: t * 1_000,
-            end: (t + 1) * 1_000,
-        })
-        .collect();
-    pool.run(&warm_up);
-    let workers: Vec<_> = pool
-        .worker_pids()
-        .into_iter()
-        .filter_map(resident_memory)
-        .collect();
-    pool.shutdown();
-    let mut memory = Table::new(&[
-        ("what", "one more"),
-        ("rss", "resident (VmRSS)"),
-        ("private", "private (RssAnon)"),
-    ]);
-    if let Some(w) = workers.iter().max_by_key(|w| w.total) {
-        memory.row(vec![
-            "worker process".into(),
-            Measured::Bytes(w.total).into(),
-            Measured::Bytes(w.private).into(),
-        ]);
-    }
-    if let Some((total, private)) = memory_per_thread(32) {
-        memory.row(vec![
-            "thread (average of 32)".into(),
-            Measured::Bytes(total).into(),
-            Measured::Bytes(private).into(),
-        ]);
-    }
     section.table(
         "Memory, read from /proc/<pid>/status while they run",
-        memory,
+        tables::memory(setup),
     );
 
     crate::task_sizes::wins_and_losses(&mut section, setup, process_trip);

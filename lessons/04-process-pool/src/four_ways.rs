@@ -3,13 +3,12 @@
 //! with the pool's start-up included in its time. All must produce the same outputs, byte for
 //! byte; the experiments print that check before any time.
 
-use std::cell::RefCell;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
-use lesson_kit::measure::{Runs, Variant, interleaved_probed};
+use lesson_kit::measure::{LastRun, Runs, Variant, interleaved_probed};
 use lesson_kit::timeline::{Recorder, Timeline};
 use rayon::prelude::*;
 
@@ -159,8 +158,8 @@ pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns 
         .build()
         .expect("a rayon pool");
     let rows: Vec<String> = (0..setup.workers).map(|w| format!("thread {w}")).collect();
-    let (pool_timeline, gil_timeline) = (RefCell::new(None), RefCell::new(None));
-    let outputs = RefCell::new(Vec::new());
+    let (pool_timeline, gil_timeline) = (LastRun::new(), LastRun::new());
+    let outputs = LastRun::new();
     let gil_variant = |gil_use: GilUse| {
         let (rows, gil_timeline) = (rows.clone(), &gil_timeline);
         move || {
@@ -168,7 +167,7 @@ pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns 
             let outputs = under_gil(tasks, setup.workers, gil_use, &recorder);
             if gil_use == GilUse::Held {
                 let title = "GIL simulator: each row a thread; one at a time holds the GIL";
-                *gil_timeline.borrow_mut() = Some(
+                gil_timeline.keep(
                     recorder
                         .finish("gil-timeline", title, rows.clone())
                         .with_stripe("holding the GIL"),
@@ -189,7 +188,7 @@ pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns 
                 Way::Sequential => Box::new(|| {
                     let out = sequential(tasks);
                     let sum = checksum(&out);
-                    *outputs.borrow_mut() = out;
+                    outputs.keep(out);
                     sum
                 }),
                 Way::Rayon => Box::new(|| checksum(&with_rayon(tasks, &threads))),
@@ -197,7 +196,7 @@ pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns 
                 Way::ProcessPool => Box::new(|| {
                     let (outputs, timeline) =
                         with_process_pool(tasks, setup.program, setup.workers);
-                    *pool_timeline.borrow_mut() = timeline;
+                    pool_timeline.keep(timeline);
                     checksum(&outputs)
                 }),
             };
@@ -209,8 +208,8 @@ pub fn measure_job(tasks: &[Task], setup: Setup, released_gil: bool) -> JobRuns 
         runs,
         ways,
         capacity,
-        pool_timeline: pool_timeline.into_inner(),
+        pool_timeline: pool_timeline.into_inner().flatten(),
         gil_timeline: gil_timeline.into_inner(),
-        outputs: outputs.into_inner(),
+        outputs: outputs.into_inner().unwrap_or_default(),
     }
 }

@@ -11,6 +11,7 @@
 //! The protocol is plain: read a request frame from stdin, do the task, write a reply frame to
 //! stdout, until stdin closes.
 
+use lesson_kit::panics;
 use std::io::{BufReader, BufWriter};
 use std::panic::{self, AssertUnwindSafe};
 
@@ -85,7 +86,7 @@ fn serve() {
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
             run_task(&request.task, request.attempt, &mut || {})
         }))
-        .map_err(|payload| panic_message(payload.as_ref()));
+        .map_err(|payload| format!("panicked: {}", panics::message(&*payload)));
         let reply = Reply {
             id: request.id,
             outcome,
@@ -96,12 +97,3 @@ fn serve() {
     }
 }
 // ANCHOR_END: serve
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_string());
-    format!("panicked: {message}")
-}

@@ -158,16 +158,14 @@ fn be_rude(address: SocketAddr, k: u64) -> bool {
     false
 }
 
-/// SplitMix64: the same rude clients on every run.
+/// SplitMix64 (the kit's): the same rude clients on every run.
 struct Random(u64);
 
 impl Random {
     fn next(&mut self) -> u64 {
+        let out = lesson_kit::workload::splitmix64(self.0);
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        out
     }
 
     fn below(&mut self, n: u64) -> u64 {

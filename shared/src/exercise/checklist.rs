@@ -28,17 +28,8 @@ pub struct Checklist {
 static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
 fn capture_panic_message(info: &std::panic::PanicHookInfo<'_>) {
-    let location = info
-        .location()
-        .map(|l| format!(" at {}:{}", l.file(), l.line()))
-        .unwrap_or_default();
-    let message = info
-        .payload()
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".to_string());
-    *PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{message}{location}"));
+    *PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) =
+        Some(crate::panics::message_with_location(info));
 }
 
 impl Checklist {

@@ -10,6 +10,7 @@
 //! The answer is compiled into the same binary under `#[forbid(unsafe_code)]`: safe Rust cannot
 //! run code before `main` or without being called, so in the judge it never runs at all.
 //!
+//! - [`answer`]: which answer the binary carries ([`exercise_answer!`](crate::exercise_answer)).
 //! - [`checklist`]: the printed checklist and its verdict.
 //! - [`sandbox`]: the judge's side: start a contained runner, ask it, observe it, kill it all.
 //! - [`runner`]: the child's side: limit its own file access, serve requests.
@@ -17,6 +18,7 @@
 //! - [`source`]: the answer's code without its comments and strings, for rules about what it names.
 //! - [`submission`]: a student's file prepared for building: named by its content, not its date.
 
+pub mod answer;
 pub mod checklist;
 pub mod runner;
 pub mod sandbox;
@@ -24,6 +26,7 @@ pub mod source;
 pub mod submission;
 pub mod tree;
 
+pub use answer::Answer;
 pub use checklist::{Checklist, Outcome};
 pub use sandbox::{Fault, Limits, Observation, Sandbox};
 

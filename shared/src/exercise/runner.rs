@@ -35,17 +35,8 @@ pub fn serve_if_runner<Q: DeserializeOwned, A: Serialize>(answer: impl Fn(Q) -> 
     let files = restrict_files();
     send(&mut replies, &Message::<A>::Ready(files));
     std::panic::set_hook(Box::new(|info| {
-        let text = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_string());
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        *PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{text}{at}"));
+        *PANIC_MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(crate::panics::message_with_location(info));
     }));
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { break };

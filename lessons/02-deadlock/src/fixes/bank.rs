@@ -1,5 +1,7 @@
 //! The bank the fixes share: accounts, the work of one transfer, and the transfers every fix makes.
 
+use lesson_kit::workload::share_of;
+
 /// How many accounts the transfers move money between.
 pub const ACCOUNTS: usize = 8;
 /// What each account holds before a run.
@@ -44,7 +46,7 @@ pub type Transfer = (usize, usize, i64);
 /// The transfers worker `worker` of `workers` makes: a fixed pseudo-random sequence, so every
 /// fix moves exactly the same money, and every fix must end with the same balances.
 pub fn transfers(total: u64, worker: usize, workers: usize) -> impl Iterator<Item = Transfer> {
-    let share = total / workers as u64 + u64::from((worker as u64) < total % workers as u64);
+    let share = share_of(total, worker, workers);
     let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ (worker as u64 + 1);
     (0..share).map(move |_| {
         let r = next_random(&mut state);

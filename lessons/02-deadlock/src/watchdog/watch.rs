@@ -4,6 +4,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Instant;
 
+use lesson_kit::stall::Stall;
+
 use super::{PATIENCE, SCAN, STALL, Stuck, Wait, WaitForGraph};
 
 impl WaitForGraph {
@@ -12,7 +14,7 @@ impl WaitForGraph {
     fn watch(&self, finished: &AtomicBool, started: Instant) -> Option<Stuck> {
         let mut suspect: Option<(Vec<Wait>, Instant)> = None;
         let total_progress = || -> u64 { self.progress.iter().map(|p| p.load()).sum() };
-        let (mut progress, mut moved_at) = (total_progress(), Instant::now());
+        let mut stall = Stall::new(STALL, total_progress());
         while !finished.load(Ordering::Relaxed) {
             thread::park_timeout(SCAN);
             let cycle = self.find_cycle();
@@ -26,15 +28,9 @@ impl WaitForGraph {
                 }
                 _ => None,
             };
-            let now = total_progress();
-            if now != progress {
-                (progress, moved_at) = (now, Instant::now());
-            }
-            let stuck = stuck.or_else(|| {
-                (moved_at.elapsed() >= STALL).then(|| Stuck::NoProgress {
-                    quiet_for: moved_at.elapsed(),
-                })
-            });
+            // Nothing moved for STALL, and no cycle: a livelock, or a wait the graph cannot see.
+            let stalled = stall.look(total_progress());
+            let stuck = stuck.or(stalled.map(|quiet_for| Stuck::NoProgress { quiet_for }));
             if let Some(stuck) = stuck {
                 self.cancelled.store(true, Ordering::Relaxed);
                 return Some(stuck);

@@ -6,8 +6,9 @@
 
 use std::sync::{Arc, mpsc};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use lesson_kit::stall::Stall;
 use serde::{Deserialize, Serialize};
 
 use crate::Setup;
@@ -58,7 +59,7 @@ pub fn watched(pipeline: Pipeline, setup: Setup) -> Report {
     // Memory still growing is movement too: an answer that allocates without bound is then
     // stopped by the memory limit, and reported so, rather than taken for a hang.
     let moved = || (ledger.progress(), memory_pages());
-    let (mut last, mut still_since) = (moved(), Instant::now());
+    let mut stall = Stall::new(QUIET, moved());
     loop {
         match returned.recv_timeout(Duration::from_millis(10)) {
             Ok((results, held, unfinished)) => {
@@ -70,10 +71,9 @@ pub fn watched(pipeline: Pipeline, setup: Setup) -> Report {
                 Ok(()) => unreachable!("the helper sends before it ends"),
             },
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let now = moved();
-                if now != last || ledger.waiting_on_purpose() {
-                    (last, still_since) = (now, Instant::now());
-                } else if still_since.elapsed() >= QUIET {
+                if ledger.waiting_on_purpose() {
+                    stall = Stall::new(QUIET, moved()); // a pause the setup asked for
+                } else if stall.look(moved()).is_some() {
                     // The helper stays blocked; the judge ends this runner with it.
                     return report(&ledger, None, 0, 0);
                 }

@@ -20,10 +20,7 @@ use crate::Setup;
 
 /// What `stage.process(item)` returns: a scramble of the item, different for every item.
 pub fn result_of(item: u64) -> u64 {
-    let mut z = item.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    lesson_kit::workload::splitmix64(item)
 }
 
 /// The shared accounts of one run.

@@ -6,9 +6,10 @@
 //! cloned, so several consumers must share it behind a lock, and that lock becomes part of the
 //! queue, with a trap in how long the guard lives.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use lesson_kit::measure::{Runs, Variant, interleaved_probed};
+use lesson_kit::measure::{LastRun, Runs, Variant, interleaved_probed};
 use lesson_kit::speedup::Speedup;
 use lesson_kit::table::Table;
 use lesson_kit::timeline::{Recorder, Timeline};
@@ -93,11 +94,12 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
         },
     ];
     let rows: Vec<String> = (0..consumers).map(|c| format!("consumer {c}")).collect();
-    let kept = std::cell::RefCell::new(std::collections::HashMap::new());
+    let kept: Vec<LastRun<Timeline>> = ways.iter().map(|_| LastRun::new()).collect();
     let variants = ways
         .iter()
-        .map(|way| {
-            let (rows, kept) = (&rows, &kept);
+        .zip(&kept)
+        .map(|(way, kept)| {
+            let rows = &rows;
             Variant::new(way.name, move || {
                 let recorder = Recorder::new();
                 let taken = (way.run)(ITEMS, way.consumers, &recorder);
@@ -108,7 +110,7 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
                 }
                 let most_at_once = most_at_once(&timeline);
                 if way.figure.is_some() {
-                    kept.borrow_mut().insert(file, timeline);
+                    kept.keep(timeline);
                 }
                 Consumed {
                     taken,
@@ -118,7 +120,9 @@ pub fn measure_fan_out(consumers: usize, reps: usize) -> FanOutRuns {
         })
         .collect();
     let (runs, capacity) = interleaved_probed(reps, consumers, variants);
-    let mut kept = kept.into_inner();
+    let mut kept: HashMap<&str, Timeline> = (ways.iter().zip(kept))
+        .filter_map(|(way, kept)| Some((way.figure?.0, kept.into_inner()?)))
+        .collect();
     FanOutRuns {
         runs,
         consumers: ways.iter().map(|w| w.consumers).collect(),

@@ -4,6 +4,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::{Scope, ScopedJoinHandle};
 
+use lesson_kit::stall::Stall;
+
 use super::{ITEMS, Outcome, is_malformed};
 use crate::items::{Tally, panic_message, process};
 use crate::python_queue::PythonQueue;
@@ -105,12 +107,12 @@ pub(super) fn watch_all<A, B>(
 
 /// `join()` with the watchdog's rule: it is a hang only when the unfinished count stops moving.
 pub(super) fn join_with_watchdog<T>(queue: &PythonQueue<T>) -> Result<(), usize> {
-    let mut last = None;
+    let mut stall = Stall::new(QUIET, None);
     loop {
         match queue.join_timeout(QUIET) {
             Ok(()) => return Ok(()),
-            Err(unfinished) if last == Some(unfinished) => return Err(unfinished),
-            Err(unfinished) => last = Some(unfinished),
+            Err(unfinished) if stall.look(Some(unfinished)).is_some() => return Err(unfinished),
+            Err(_) => {}
         }
     }
 }

@@ -11,7 +11,7 @@
 //! Each scenario is one function: `closing.rs` holds the Rust idiom's, `pills.rs` Python's, and
 //! `harness.rs` what they all need around their idea (counting, watching, joining).
 
-use lesson_kit::measure::thread_count;
+use lesson_kit::measure::threads_around;
 use lesson_kit::table::Table;
 use lesson_kit::{Measured, Phrase, Section, phrase};
 
@@ -161,7 +161,11 @@ pub fn shutdown(consumers: usize) -> Section {
         count_of(consumers, "consumer"),
         lesson_kit::value::format_duration(QUIET)
     ));
-    let threads_before = thread_count();
+    let (outcomes, threads) = threads_around(|| {
+        let runs = scenarios().into_iter();
+        runs.map(|(run, expect)| (run(consumers), expect))
+            .collect::<Vec<_>>()
+    });
     let mut table = Table::new(&[
         ("scenario", "scenario"),
         ("consumed", "consumed"),
@@ -169,8 +173,7 @@ pub fn shutdown(consumers: usize) -> Section {
         ("ended_by", "ended by"),
         ("panics", "consumers panicked"),
     ]);
-    for (run, expect) in scenarios() {
-        let outcome = run(consumers);
+    for (outcome, expect) in outcomes {
         let ok = outcome.as_expected(expect);
         section.check(ok, describe(&outcome, expect));
         table.row(vec![
@@ -181,13 +184,13 @@ pub fn shutdown(consumers: usize) -> Section {
             outcome.panics.len().into(),
         ]);
     }
-    let threads_after = thread_count();
+    let (before, after) = threads.map_or((0, 0), |t| (t.before, t.after));
     section.check(
-        threads_before == threads_after,
+        before == after,
         phrase!(
             "no thread left behind: threads before the scenarios {}, after {}",
-            Measured::Count(threads_before.unwrap_or(0) as u64),
-            Measured::Count(threads_after.unwrap_or(0) as u64)
+            Measured::Count(before as u64),
+            Measured::Count(after as u64)
         ),
     );
     section.table("What happened", table);

@@ -14,6 +14,7 @@ use fir::images::{TypedImage, TypedImageRef};
 use fir::pixels::U8x3;
 use image::ImageFormat;
 use image::codecs::jpeg::JpegEncoder;
+use lesson_mix::splitmix64;
 use rayon::prelude::*;
 
 /// A picture as 8-bit RGB triples, row after row.
@@ -133,7 +134,7 @@ fn photo_row(seed: u64, y: u32, row: &mut [u8], width: u32, height: u32) {
     for (x, rgb) in row.chunks_exact_mut(3).enumerate() {
         let x = x as u32;
         let base = smooth_pixel(seed, x, y, width, height);
-        let grain = splitmix(seed ^ (u64::from(y) << 32 | u64::from(x)));
+        let grain = splitmix64(seed ^ (u64::from(y) << 32 | u64::from(x)));
         for (channel, value) in rgb.iter_mut().enumerate() {
             // +-8 levels, from independent bits of one hash per pixel.
             let noise = (grain >> (8 * channel) & 15) as i8 - 8;
@@ -150,7 +151,7 @@ fn smooth_pixel(seed: u64, x: u32, y: u32, width: u32, height: u32) -> [u8; 3] {
     );
     let mut rgb = [40 + fy / 2, 90 + fx / 3, 200 - fy / 2];
     for (disc, channel) in rgb.iter_mut().enumerate() {
-        let h = splitmix(seed.wrapping_mul(31).wrapping_add(disc as u64));
+        let h = splitmix64(seed.wrapping_mul(31).wrapping_add(disc as u64));
         let (cx, cy) = ((h % 256) as i64, (h >> 8 & 255) as i64);
         let radius = 30 + (h >> 16 & 63) as i64;
         let d2 = (fx - cx) * (fx - cx) + (fy - cy) * (fy - cy);
@@ -160,12 +161,4 @@ fn smooth_pixel(seed: u64, x: u32, y: u32, width: u32, height: u32) -> [u8; 3] {
         }
     }
     rgb.map(|c| c.clamp(0, 255) as u8)
-}
-
-/// SplitMix64: a fast, well-mixed hash, for deterministic noise without a dependency.
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }

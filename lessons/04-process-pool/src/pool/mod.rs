@@ -10,6 +10,8 @@
 //!   each reply, or the news that the pipe broke, to a single channel the pool waits on.
 //! - **Survive crashes**: a worker that dies or sends garbage is reaped, its exit status turned
 //!   into words, a replacement started, and its task retried once or marked failed.
+//! - **Say what it is doing** ([`inspect`]): idle and busy workers, process ids, counts, and a
+//!   timeline of which worker ran what when.
 //! - **Leave nothing behind** ([`ending`]): dropping the pool kills and reaps every worker, and
 //!   each worker asked Linux to kill it if the pool's process dies first (see `worker.rs`).
 //!
@@ -18,6 +20,7 @@
 
 mod batch;
 mod ending;
+mod inspect;
 mod start;
 
 use std::collections::HashMap;
@@ -28,7 +31,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use lesson_kit::timeline::{Recorder, Timeline};
+use lesson_kit::timeline::Recorder;
 
 use crate::frames::{FrameError, write_frame};
 use crate::jobs::{Output, Task};
@@ -151,57 +154,6 @@ impl Pool {
         Ok(pool)
     }
     // ANCHOR_END: start
-
-    /// How many workers the pool keeps running.
-    pub fn size(&self) -> usize {
-        self.workers.len()
-    }
-
-    /// The process ids of the workers running now.
-    pub fn worker_pids(&self) -> Vec<u32> {
-        self.workers.iter().map(|w| w.child.id()).collect()
-    }
-
-    /// Every process id this pool has started, including replaced workers.
-    pub fn all_pids(&self) -> &[u32] {
-        &self.pids
-    }
-
-    pub fn stats(&self) -> PoolStats {
-        self.stats
-    }
-
-    /// Records from now on a timeline of which worker ran a task when (one row per worker slot).
-    pub fn record_timeline(&mut self) {
-        self.recorder = Some(Recorder::new());
-    }
-
-    /// The timeline recorded since [`Pool::record_timeline`].
-    pub fn take_timeline(&mut self, name: &str, title: &str) -> Option<Timeline> {
-        let rows = (0..self.workers.len())
-            .map(|slot| format!("process {slot}"))
-            .collect();
-        self.recorder
-            .take()
-            .map(|recorder| recorder.finish(name, title, rows))
-    }
-
-    /// The workers that have no task.
-    pub fn idle_workers(&self) -> Vec<WorkerId> {
-        self.workers
-            .iter()
-            .filter(|w| w.running.is_none())
-            .map(|w| w.id)
-            .collect()
-    }
-
-    /// The workers that are running a task: which job, and since when.
-    pub fn busy_workers(&self) -> Vec<(WorkerId, Job, Instant)> {
-        self.workers
-            .iter()
-            .filter_map(|w| w.running.map(|(job, since)| (w.id, job, since)))
-            .collect()
-    }
 
     // ANCHOR: send
     /// Hands `job` to an idle `worker`. If the worker has just died, the write fails quietly:

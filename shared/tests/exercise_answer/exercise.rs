@@ -1,0 +1,4 @@
+// A starter, as a student would edit it.
+pub fn which() -> &'static str {
+    "the starter"
+}
