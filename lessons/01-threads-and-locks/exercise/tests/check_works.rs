@@ -93,6 +93,10 @@ fn every_wrong_answer_fails_and_every_right_one_passes() {
     // What each wrong answer did, as the check must say it.
     let expected: &[(&str, &[&str])] = &[
         ("exercise.rs", &["updates were lost", "started none"]),
+        (
+            "adds_its_total_with_load_and_store.rs",
+            &["writes the counter with a plain `store`"],
+        ),
         ("aborts.rs", &["aborted (SIGABRT)"]),
         (
             "allocates_without_bound.rs",
