@@ -16,7 +16,7 @@ use crate::jobs::{Task, checksum};
 use crate::pool::Pool;
 
 /// How many times more numbers this build sums than a debug build. An optimised build sums them
-/// several times faster (0.3 to 0.6 ns a number here, against about 2.3 ns in a debug build), and
+/// several times faster (on an Intel Xeon: 0.59 ns a number against 2.36 ns in a debug build), and
 /// at 8 million numbers its whole job took under 3 ms: too short to share out at all (release runs
 /// measured rayon, too, at about 1x there, while on the squares' 27 ms it reached 2x). With 4
 /// times the numbers in as many tasks, its job and each of its tasks last about as long as in a
