@@ -119,6 +119,9 @@ impl Judge {
             result => checklist.record("part 1, real speedup", result),
         }
         let counted = self.contained("part 2, no lost updates", |j, s| j.no_lost_updates(s));
+        // Trials catch a lost update on every increment; a write that races only once per thread
+        // (a local sum, then a load and a store) slips through them, so the code is read too.
+        let counted = counted.and_then(|held| one_step(source).map(|()| held));
         checklist.record("part 2, no lost updates", counted);
         checklist.record("part 2, without a lock", no_lock(source));
         checklist
@@ -383,10 +386,68 @@ fn no_lock(source: &str) -> Result<String, String> {
     }
 }
 
+/// Part 2 writes the counter in one indivisible step: what `count_to` reaches in the code has a
+/// read-modify-write (`fetch_add`, `fetch_update`, `compare_exchange`) if it writes with a plain
+/// `store` or `swap`. Threads that each add a local total with `load` and then `store` lose an
+/// update only when two of them finish within nanoseconds: no number of trials shows it reliably.
+fn one_step(source: &str) -> Result<(), String> {
+    const READ_MODIFY_WRITE: [&str; 4] = [
+        "fetch_add",
+        "fetch_update",
+        "compare_exchange",
+        "compare_exchange_weak",
+    ];
+    let Some((line, write)) = source::reaches(source, "count_to", &["store", "swap"]) else {
+        return Ok(());
+    };
+    if source::reaches(source, "count_to", &READ_MODIFY_WRITE).is_some() {
+        return Ok(());
+    }
+    Err(format!(
+        "part 2 writes the counter with a plain `{write}` (line {line}) and never with a \
+         read-modify-write such as `fetch_add`: a thread that reads the counter and then writes it \
+         overwrites any update made in between. It happens rarely, so the trials may not show it, \
+         but it is a lost update"
+    ))
+}
+
 /// Lesson 01's answer needs little: a few threads, little memory, seconds of CPU.
 fn limits() -> Limits {
     Limits {
         reply_within: Duration::from_secs(10),
         ..Limits::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_step;
+
+    fn answer(path: &str) -> String {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+    }
+
+    #[test]
+    fn a_separate_load_and_store_is_named_even_when_trials_miss_it() {
+        for wrong in [
+            "src/exercise.rs",
+            "tests/wrong/adds_its_total_with_load_and_store.rs",
+        ] {
+            let why = one_step(&answer(wrong)).expect_err(wrong);
+            assert!(why.contains("plain `store`"), "{wrong}: {why}");
+        }
+    }
+
+    #[test]
+    fn a_read_modify_write_or_no_atomic_write_passes() {
+        for right in [
+            "src/solution.rs",
+            "tests/right/compare_and_swap.rs",
+            "tests/right/even_split_with_join_handles.rs",
+            "tests/wrong/mutex_counter.rs",
+        ] {
+            assert_eq!(one_step(&answer(right)), Ok(()), "{right}");
+        }
     }
 }
