@@ -167,8 +167,10 @@ pub fn wins_and_losses(section: &mut Section, setup: Setup, round_trip: Duration
     );
     for (size, (numbers, work, speedup)) in verdicts.into_iter().enumerate() {
         let words = size_verdict(work, round_trip, speedup);
-        // The middle size is near the edge: debug and release builds, or a busy moment, tip it.
-        let words = if size == 1 {
+        // Only the tiny tasks lose in every run. The middle and the big sizes sit near the edge
+        // on 2 cores (the lesson's own thread competes with both workers): debug and release
+        // builds, or a busy moment, tip them between "won" and "about even".
+        let words = if size >= 1 {
             Segment::from(Measured::Varies(words))
         } else {
             Segment::from(words)
