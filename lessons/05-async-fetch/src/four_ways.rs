@@ -199,7 +199,9 @@ fn table(runs: &[WayRuns], n: usize, delay: Duration) -> Table {
             Segment::from(format_seconds(ideal.as_secs_f64())),
             Measured::Share(ideal.as_secs_f64() / wall.as_secs_f64().max(1e-9)).into(),
             Measured::Seconds(cpu_per_request(r, n).as_secs_f64()).into(),
-            Measured::Bytes(r.peak_rss_bytes().unwrap_or(0)).into(),
+            // None when /proc could not be read: say so rather than print a false 0 B.
+            r.peak_rss_bytes()
+                .map_or(Segment::from("n/a"), |b| Measured::Bytes(b).into()),
             Measured::Count(peak).into(),
         ]);
     }
