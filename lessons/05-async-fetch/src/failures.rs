@@ -240,10 +240,35 @@ pub fn failures(workers: usize) -> Section {
         Measured::Time(runs[0].2),
         Measured::Time(runs[1].2)
     ));
+    let of = |run: usize, kind: Outcome| {
+        runs[run]
+            .1
+            .iter()
+            .flatten()
+            .filter(|e| e.outcome == kind)
+            .count()
+    };
+    let unchanged = [
+        Outcome::Status(500),
+        Outcome::Timeout,
+        Outcome::ConnectionError,
+    ]
+    .iter()
+    .all(|&kind| of(0, kind) == of(1, kind));
+    let (once, retried) = (of(0, Outcome::Status(503)), of(1, Outcome::Status(503)));
+    section.check(
+        unchanged && (once == 0 || 2 * retried <= once),
+        phrase!(
+            "Retries turned most 503s ({} of {}) and nothing else into successes: the 500s, \
+             timeouts and connection errors are as many as with one attempt.",
+            Measured::Count((once - retried.min(once)) as u64),
+            Measured::Count(once as u64)
+        ),
+    );
     section.verdict(
         "No URL was lost and none counted twice: each future returns an outcome instead of an \
-         error that could end the batch. Retries turned most 503s and nothing else into successes: \
-         a 500 is not retried, a stall times out each time, a refused port stays refused.",
+         error that could end the batch. A 500 is not retried, a stall times out each time, a \
+         refused port stays refused.",
     );
     section
 }

@@ -83,6 +83,25 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let common = &args.common;
+    if common.wants(Experiment::FourWays) {
+        // Each request in flight holds two descriptors here: the client's socket and the
+        // server's end of it. Past the limit, accept() fails and requests wait for their timeout.
+        let most = args
+            .limit
+            .iter()
+            .map(|&l| l.min(args.size))
+            .max()
+            .unwrap_or(1);
+        let (need, have) = (2 * u64::from(most) + 64, no_limit::fd_limit());
+        if need > have {
+            eprintln!(
+                "--limit {most}: needs about {need} open files, RLIMIT_NOFILE here is {have}; \
+                 allowed: --limit up to {}",
+                have.saturating_sub(64) / 2
+            );
+            return ExitCode::from(2);
+        }
+    }
     let mut report = common.start_report(
         "Lesson 05 · Async fetch",
         "Many requests waiting at once: threads or tasks, the limit that makes them fast, and \

@@ -22,6 +22,18 @@ pub struct Footprint {
     pub virtual_size: u64,
 }
 
+/// Hands free heap memory back to the kernel first (glibc's `malloc_trim`), so that waiters
+/// started after it fault in pages of their own instead of reusing chunks freed by earlier
+/// experiments, which would hide their cost from VmRSS.
+pub fn settled_footprint() -> Footprint {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; it only releases free memory of malloc's own.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    footprint()
+}
+
 pub fn footprint() -> Footprint {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kib = |field| status_field(&status, field).unwrap_or(0) * 1024;
@@ -61,7 +73,7 @@ pub fn sleeping_tasks(n: usize) -> Cost {
         .build()
         .expect("a tokio runtime");
     let polled = Arc::new(AtomicUsize::new(0));
-    let before = footprint();
+    let before = settled_footprint();
     let mut each = 0;
     for _ in 0..n {
         let polled = Arc::clone(&polled);
@@ -94,7 +106,7 @@ pub fn sleeping_tasks(n: usize) -> Cost {
 pub fn sleeping_threads(n: usize) -> Cost {
     let release = Arc::new((Mutex::new(false), Condvar::new()));
     let started = Arc::new(AtomicUsize::new(0));
-    let before = footprint();
+    let before = settled_footprint();
     let mut threads = Vec::with_capacity(n);
     for _ in 0..n {
         let (release, started) = (Arc::clone(&release), Arc::clone(&started));

@@ -94,3 +94,20 @@ fn a_base_url_sends_the_requests_to_another_server() {
     // The blocking loop and three ways at one limit, one run each: 40 requests reached it.
     assert_eq!(other.stats().answered, 40, "{stdout}");
 }
+
+#[test]
+fn a_limit_the_descriptor_limit_cannot_hold_is_refused() {
+    // Without the check, accept() fails with EMFILE and the ways wait out their timeouts.
+    let output = std::process::Command::new("sh")
+        .args(["-c", "ulimit -n 200 && exec \"$0\" \"$@\"", LESSON])
+        .args(["--only", "four-ways", "--size", "200", "--limit", "150"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("--limit 150") && stderr.contains("up to 68"),
+        "{stderr}"
+    );
+}

@@ -4,7 +4,8 @@
 //! each frame is a cheap slice of it).
 //!
 //! The body also carries the request's [`InFlight`] guard, so a request counts as in flight
-//! until its body has been handed over, or until the connection drops the body half-sent.
+//! until its last frame has been handed to hyper (not yet written to the socket), or until the
+//! connection drops the body half-sent.
 //!
 //! A *dripping* body (`/drip`) pauses between its chunks, so it takes a known time to arrive
 //! after the response head: a client that stops counting a request as in flight once the head

@@ -1,9 +1,13 @@
 //! What the server saw, counted on the server's side.
 //!
 //! A client can claim it never has more than ten requests in flight; the server can check. A
-//! request is *in flight* from the moment its head has been read until its response body has been
-//! handed to the connection, or until the client gave up on it. So a client that starts its next
-//! request while the previous body is still arriving is caught too.
+//! request is *in flight* from the moment its head has been read until the last frame of its
+//! response body has been handed to the connection (hyper 1.x), or until the client gave up on
+//! it. Handed over is not yet written: a short body (`/delay`, a text) is handed over with the
+//! head, and a large one (`/bytes`) mostly fits in loopback socket buffers, so for those the
+//! request is done on the server before the client has read the body. A client that releases its
+//! permit once the head is in, before reading the body, is caught only when the body itself takes
+//! time to produce: `/drip/{chunks}/{ms}` holds the count until its last chunk.
 //!
 //! The counters are atomics: handlers on the server's thread update them, and the lesson reads
 //! them from its own threads through [`crate::LocalServer::stats`].
