@@ -24,6 +24,7 @@ pub mod runner;
 pub mod sandbox;
 pub mod source;
 pub mod submission;
+pub mod testing;
 pub mod tree;
 
 pub use answer::Answer;

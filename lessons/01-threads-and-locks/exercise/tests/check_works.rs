@@ -5,9 +5,10 @@
 //! file outside the answers' temporary folders may change.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
+
+use lesson_kit::exercise::testing::section;
 
 /// Each test builds the exercise with other answers: one at a time.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -20,40 +21,7 @@ fn here() -> PathBuf {
 
 /// Runs `check-exercise lesson-01 FILES...` as a teacher would; its exit code and output.
 fn check_exercise(files: &[PathBuf]) -> (Option<i32>, String) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let output = Command::new(cargo)
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "lesson-kit",
-            "--bin",
-            "check-exercise",
-            "--",
-        ])
-        .arg("lesson-01")
-        .args(files)
-        .current_dir(here())
-        .output()
-        .expect("cargo runs");
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.code(), text)
-}
-
-/// The part of the output about one submission, and its line in the summary.
-fn section<'a>(text: &'a str, file: &str) -> (&'a str, &'a str) {
-    let start = text
-        .find(&format!("{file} ──"))
-        .unwrap_or_else(|| panic!("no section for {file} in:\n{text}"));
-    let rest = &text[start..];
-    let end = rest[1..].find("── [").map(|e| e + 1).unwrap_or(rest.len());
-    let end = end.min(rest.find("\nSummary for").unwrap_or(rest.len()));
-    let summary = text
-        .lines()
-        .find(|l| l.starts_with(&format!("  {file}: ")))
-        .unwrap_or_else(|| panic!("{file} not in the summary:\n{text}"));
-    (&rest[..end], summary)
+    lesson_kit::exercise::testing::check_exercise("lesson-01", &here(), files)
 }
 
 fn runners_alive() -> Vec<String> {
