@@ -211,6 +211,26 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// Starts a measurement of the memory a piece of work adds: hands malloc's free memory back to
+/// the kernel (glibc's `malloc_trim`; earlier work's freed chunks would otherwise be reused
+/// without raising resident memory), resets the high-water mark, and returns the resident memory
+/// now. [`rss_added_since`] then gives how far the work raised it.
+pub fn rss_baseline() -> Option<u64> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; it only releases free memory of malloc's own.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    // Without the reset, the mark would be the whole life's peak: then say nothing.
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    current_rss()
+}
+
+/// The most resident memory rose above `baseline` (from [`rss_baseline`]) since it was taken.
+pub fn rss_added_since(baseline: Option<u64>) -> Option<u64> {
+    Some(peak_rss()?.saturating_sub(baseline?))
+}
+
 /// The high-water mark of resident memory (VmHWM), in bytes.
 pub fn peak_rss() -> Option<u64> {
     status_kib("VmHWM:").map(|kib| kib * 1024)

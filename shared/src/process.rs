@@ -82,6 +82,49 @@ pub fn not_reaped(pids: &[u32]) -> (Vec<u32>, usize) {
     (left, zombies)
 }
 
+/// Runs `command` with its stdout captured (stdin and stderr closed), waits at most `limit`,
+/// kills it if it overruns, and always reaps it: no child outlives the call. Returns what it
+/// printed, or `Err` naming why there is nothing to read (it could not start, it was killed).
+pub fn output_within(
+    mut command: std::process::Command,
+    limit: std::time::Duration,
+) -> Result<String, String> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("the child process could not be started: {e}"))?;
+    // Read on a thread of its own, so a child that prints much never blocks on a full pipe.
+    let mut stdout = child.stdout.take().expect("stdout was piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let deadline = std::time::Instant::now() + limit;
+    let mut killed = false;
+    while child.try_wait().ok().flatten().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            killed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.wait(); // reaped, killed or not
+    let text = reader.join().unwrap_or_default();
+    if killed {
+        return Err(format!(
+            "the child process was killed after {} s",
+            limit.as_secs()
+        ));
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +154,19 @@ mod tests {
         child.wait().unwrap();
         assert_eq!(not_reaped(&[pid]), (vec![], 0));
         assert!(!children(std::process::id()).contains(&pid));
+    }
+
+    #[test]
+    fn a_child_that_overruns_is_killed_and_reaped() {
+        let mut quick = std::process::Command::new("echo");
+        quick.arg("hello");
+        let limit = std::time::Duration::from_secs(5);
+        assert_eq!(output_within(quick, limit).as_deref(), Ok("hello\n"));
+        let mut slow = std::process::Command::new("sleep");
+        slow.arg("30");
+        let started = std::time::Instant::now();
+        let killed = output_within(slow, std::time::Duration::from_millis(100));
+        assert!(killed.unwrap_err().contains("killed"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
     }
 }

@@ -4,7 +4,9 @@
 //! `ThreadPool(200)` 1.5 min, `aiohttp` under `Semaphore(50)` 2 min and `Semaphore(200)` 45 s. It
 //! names no server delay; its loop implies one: 30 min / 10,000 = 180 ms per request. With that
 //! delay, each row has an ideal, ceil(10,000 / limit) x 180 ms, so the article's own figures can be
-//! judged, and the same rows are re-run here against the local server.
+//! judged, and the same rows are re-run here against the local server. Its memory column (50 MB
+//! for the loop, 200 MB and 800 MB for the thread pools, 150 MB and 250 MB for asyncio) is whole
+//! Python processes; beside it is what each row added to this process's resident memory.
 
 use std::time::Duration;
 
@@ -15,20 +17,25 @@ use lesson_kit::{Measured, Section, Segment, phrase};
 use local_server::LocalServer;
 
 use crate::fetch::{thread_pool, with_semaphore};
-use crate::four_ways::{counted, ideal};
-use crate::{Setup, clients, runtime};
+use crate::four_ways::{block_until, counted, ideal};
+use crate::{Setup, clients, deadline, runtime};
 
 /// The article's batch and the delay its sequential row implies.
 pub const ARTICLE_URLS: usize = 10_000;
 pub const ARTICLE_DELAY: Duration = Duration::from_millis(180);
 
-/// The article's rows: what ran, at which limit, and the time it reports.
-pub const ROWS: [(&str, bool, usize, Duration); 4] = [
-    ("ThreadPool(20)", false, 20, Duration::from_secs(180)),
-    ("ThreadPool(200)", false, 200, Duration::from_secs(90)),
-    ("Semaphore(50)", true, 50, Duration::from_secs(120)),
-    ("Semaphore(200)", true, 200, Duration::from_secs(45)),
+/// The article's rows: what ran, at which limit, the time and the memory (MB) it reports.
+pub const ROWS: [(&str, bool, usize, Duration, u64); 4] = [
+    ("ThreadPool(20)", false, 20, Duration::from_secs(180), 200),
+    ("ThreadPool(200)", false, 200, Duration::from_secs(90), 800),
+    ("Semaphore(50)", true, 50, Duration::from_secs(120), 150),
+    ("Semaphore(200)", true, 200, Duration::from_secs(45), 250),
 ];
+
+/// The least time the rows can take: each row's ideal.
+pub fn lower_bound(urls: usize, delay: Duration) -> Duration {
+    ROWS.iter().map(|row| ideal(urls, row.2, delay)).sum()
+}
 
 /// Re-runs the article's rows with `urls` URLs answered after `delay`, the ideal beside each.
 pub fn articles_table(urls: usize, delay: Duration, setup: &Setup) -> Section {
@@ -48,7 +55,7 @@ pub fn articles_table(urls: usize, delay: Duration, setup: &Setup) -> Section {
         .collect();
     let (client, blocking) = clients(delay + Duration::from_secs(30));
     let tokio = runtime(workers);
-    let mut shares = Vec::new();
+    let (mut shares, mut added) = (Vec::new(), Vec::new());
     let mut table = Table::new(&[
         ("row", "row"),
         ("article_s", "article"),
@@ -58,12 +65,15 @@ pub fn articles_table(urls: usize, delay: Duration, setup: &Setup) -> Section {
         ("ideal_s", "ideal here"),
         ("of_ideal", "ideal / here"),
         ("server_peak", "most in flight"),
+        ("article_memory_bytes", "article memory"),
+        ("rss_added_bytes", "memory added here"),
     ]);
-    for (name, tasks, limit, reported) in ROWS {
+    let until = deadline(lower_bound(urls, delay));
+    for (name, tasks, limit, reported, memory_mb) in ROWS {
         let (batch, sample) = measure(|| {
-            counted(&server, || match tasks {
-                true => tokio.block_on(with_semaphore(&client, &list, limit)),
-                false => thread_pool(&blocking, &list, limit),
+            counted(&server, urls, || match tasks {
+                true => block_until(&tokio, until, with_semaphore(&client, &list, limit)),
+                false => thread_pool(&blocking, &list, limit, until),
             })
         });
         section.check(
@@ -73,6 +83,7 @@ pub fn articles_table(urls: usize, delay: Duration, setup: &Setup) -> Section {
         let theirs = ideal(ARTICLE_URLS, limit, ARTICLE_DELAY);
         let ours = ideal(urls, limit, delay);
         shares.push(ours.as_secs_f64() / sample.wall.as_secs_f64());
+        added.push((name, batch.rss_added));
         table.row(vec![
             name.into(),
             Segment::from(format_seconds(reported.as_secs_f64())),
@@ -85,6 +96,10 @@ pub fn articles_table(urls: usize, delay: Duration, setup: &Setup) -> Section {
             Segment::from(format_seconds(ours.as_secs_f64())),
             Measured::Share(ours.as_secs_f64() / sample.wall.as_secs_f64()).into(),
             Measured::Count(batch.server_peak).into(),
+            Segment::from(format!("{memory_mb} MB")),
+            batch
+                .rss_added
+                .map_or(Segment::from("n/a"), |b| Measured::Bytes(b).into()),
         ]);
     }
     drop(tokio);
@@ -103,5 +118,17 @@ pub fn articles_table(urls: usize, delay: Duration, setup: &Setup) -> Section {
         Measured::Share(lo),
         Measured::Share(hi)
     ));
+    let most = added.iter().filter_map(|(_, a)| *a).max();
+    let threads_200 = added.iter().find(|(name, _)| *name == "ThreadPool(200)");
+    if let (Some(most), Some((_, Some(threads_200)))) = (most, threads_200) {
+        section.verdict(phrase!(
+            "The article's memory column is whole Python processes (interpreter, libraries, \
+             parsed pages), which this run cannot repeat. What it can measure is what each row \
+             added to this process's resident memory at its peak: at most {}, and {} for 200 \
+             threads, where the article's 800 MB would be 4 MB a thread.",
+            Measured::Bytes(most),
+            Measured::Bytes(*threads_200)
+        ));
+    }
     section
 }

@@ -13,6 +13,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use futures_util::StreamExt;
 use local_server::reqwest::{self, blocking};
@@ -21,6 +22,15 @@ use tokio::task::JoinSet;
 
 /// One URL finished: its index in the list, and its body's length or the error.
 pub type Done = (usize, Result<usize, String>);
+
+/// What a thread pool did: one [`Done`] per URL it sent, and how many of its threads the system
+/// let it start (RLIMIT_NPROC or memory may refuse some) with the first refusal.
+#[derive(Debug, Default)]
+pub struct Pooled {
+    pub done: Vec<Done>,
+    pub threads: usize,
+    pub refused: Option<String>,
+}
 
 /// Fetches one URL with the async client: the response's status checked, its body read.
 pub async fn fetch(client: &reqwest::Client, url: &str) -> Result<usize, String> {
@@ -51,10 +61,23 @@ pub fn describe(error: &dyn std::error::Error) -> String {
 }
 
 // ANCHOR: blocking_loop
-/// One request at a time: each waits for the previous response.
-pub fn blocking_loop(client: &blocking::Client, urls: &[String]) -> Vec<Done> {
+impl From<Vec<Done>> for Pooled {
+    /// The outcomes of a batch that started no threads of its own.
+    fn from(done: Vec<Done>) -> Pooled {
+        Pooled {
+            done,
+            ..Pooled::default()
+        }
+    }
+}
+
+/// One request at a time: each waits for the previous response. None is sent after `until`.
+pub fn blocking_loop(client: &blocking::Client, urls: &[String], until: Instant) -> Vec<Done> {
     let mut done = Vec::with_capacity(urls.len());
     for (i, url) in urls.iter().enumerate() {
+        if Instant::now() >= until {
+            break; // the experiment's deadline: the URLs left are reported as not sent
+        }
         done.push((i, fetch_blocking(client, url)));
     }
     done
@@ -62,25 +85,48 @@ pub fn blocking_loop(client: &blocking::Client, urls: &[String]) -> Vec<Done> {
 // ANCHOR_END: blocking_loop
 
 // ANCHOR: thread_pool
-/// `limit` threads, each taking the next URL and blocking on its request.
-pub fn thread_pool(client: &blocking::Client, urls: &[String], limit: usize) -> Vec<Done> {
+/// `limit` threads, each taking the next URL and blocking on its request, until none is left or
+/// `until` has passed.
+pub fn thread_pool(
+    client: &blocking::Client,
+    urls: &[String],
+    limit: usize,
+    until: Instant,
+) -> Pooled {
     let next = AtomicUsize::new(0);
     let done = Mutex::new(Vec::with_capacity(urls.len()));
+    let (mut threads, mut refused) = (0, None);
     std::thread::scope(|s| {
         for _ in 0..limit.min(urls.len()) {
-            s.spawn(|| {
+            let worker = || {
                 loop {
                     let i = next.fetch_add(1, Relaxed); // the next URL nobody has taken
                     let Some(url) = urls.get(i) else { break };
+                    if Instant::now() >= until {
+                        break;
+                    }
                     let outcome = fetch_blocking(client, url); // this thread waits here
                     done.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push((i, outcome));
                 }
-            });
+            };
+            // spawn_scoped returns the error where s.spawn would panic (EAGAIN: RLIMIT_NPROC).
+            match std::thread::Builder::new().spawn_scoped(s, worker) {
+                Ok(_) => threads += 1,
+                Err(error) => {
+                    refused.get_or_insert(error.to_string());
+                    break; // the threads that did start take every URL
+                }
+            }
         }
     }); // the scope joins every thread: none outlives the call
-    done.into_inner().unwrap_or_else(|e| e.into_inner())
+    let done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    Pooled {
+        done,
+        threads,
+        refused,
+    }
 }
 // ANCHOR_END: thread_pool
 

@@ -6,17 +6,17 @@
 //! side of the socket, not taken on trust. CPU time per request is the process's CPU time during
 //! the run minus the server thread's, divided by N: what the client side cost.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use lesson_kit::measure::{Runs, Variant, interleaved, median};
+use lesson_kit::measure::{Runs, Variant, interleaved, median, rss_added_since, rss_baseline};
 use lesson_kit::table::Table;
 use lesson_kit::value::format_seconds;
 use lesson_kit::{Measured, Section, Segment, phrase};
 use local_server::LocalServer;
 
-use crate::fetch::{Done, blocking_loop, buffered, thread_pool, with_semaphore};
+use crate::fetch::{Done, Pooled, blocking_loop, buffered, thread_pool, with_semaphore};
 use crate::server_cpu::server_cpu;
-use crate::{Setup, clients, runtime};
+use crate::{Setup, clients, deadline, runtime};
 
 /// The blocking loop is left out when it would take longer than this (N x delay).
 pub const LOOP_BUDGET: Duration = Duration::from_secs(5);
@@ -30,6 +30,22 @@ pub struct Batch {
     pub server_peak: u64,
     /// CPU time the server's thread used during the run, to subtract from the process's.
     pub server_cpu: Duration,
+    /// How far the run raised the process's resident memory above where it started.
+    pub rss_added: Option<u64>,
+    /// A thread pool's threads the system refused to start, and why.
+    pub threads_refused: Option<String>,
+}
+
+/// The least time the experiment can take with these options: every way's ideal, every run.
+pub fn lower_bound(setup: &Setup) -> Duration {
+    let (n, delay) = (setup.size, setup.delay);
+    let rounds: usize = setup.limits.iter().map(|&l| 3 * n.div_ceil(l)).sum();
+    let looped = if delay * n as u32 <= LOOP_BUDGET {
+        n
+    } else {
+        0
+    };
+    delay.mul_f64(((rounds + looped) * setup.reps) as f64) // no u32 to overflow
 }
 
 /// The ideal wall time with `limit` requests in flight: ceil(N / limit) rounds of `delay`.
@@ -37,17 +53,46 @@ pub fn ideal(size: usize, limit: usize, delay: Duration) -> Duration {
     delay * size.div_ceil(limit) as u32
 }
 
-/// Runs `fetch` against a server whose counts start afresh, and notes what the server saw.
-pub fn counted(server: &LocalServer, fetch: impl FnOnce() -> Vec<Done>) -> Batch {
+/// Runs an async batch on `tokio`, abandoning it at `until`: the batch's future is dropped, and
+/// with it its tasks (a `JoinSet` aborts them when dropped), and [`counted`] reports the URLs
+/// that have no outcome.
+pub fn block_until(
+    tokio: &tokio::runtime::Runtime,
+    until: Instant,
+    batch: impl Future<Output = Vec<Done>>,
+) -> Pooled {
+    let done = tokio.block_on(async {
+        (tokio::time::timeout_at(until.into(), batch).await).unwrap_or_default()
+    });
+    Pooled::from(done)
+}
+
+/// Runs `fetch` of `n` URLs against a server whose counts start afresh, and notes what the server
+/// saw. A URL without an outcome (the deadline passed, no thread could start) is an error.
+pub fn counted(server: &LocalServer, n: usize, fetch: impl FnOnce() -> Pooled) -> Batch {
     server.reset_stats();
+    let rss = rss_baseline();
     let cpu_before = server_cpu();
-    let done = fetch();
+    let pooled = fetch();
     let stats = server.stats();
+    let server_cpu = server_cpu().saturating_sub(cpu_before);
+    let done = &pooled.done;
+    let missing = (done.len() < n).then(|| {
+        let why = pooled
+            .refused
+            .as_deref()
+            .map_or("the experiment's deadline passed".to_string(), |e| {
+                format!("no thread could take them ({e})")
+            });
+        format!("{} of {n} URLs were never sent: {why}", n - done.len())
+    });
     Batch {
         ok: done.iter().filter(|(_, r)| r.is_ok()).count(),
-        first_error: done.iter().find_map(|(_, r)| r.clone().err()),
+        first_error: missing.or_else(|| done.iter().find_map(|(_, r)| r.clone().err())),
         server_peak: stats.peak_in_flight,
-        server_cpu: server_cpu().saturating_sub(cpu_before),
+        server_cpu,
+        rss_added: rss_added_since(rss),
+        threads_refused: pooled.refused.clone(),
     }
 }
 
@@ -71,29 +116,29 @@ pub fn four_ways(setup: &Setup) -> Section {
     let tokio = runtime(setup.workers);
     let include_loop = delay * n as u32 <= LOOP_BUDGET;
 
+    let until = deadline(lower_bound(setup));
     let mut variants = Vec::new();
     if include_loop {
         variants.push(Variant::new("blocking loop", || {
-            (1, counted(&server, || blocking_loop(&blocking, &urls)))
+            let batch = || Pooled::from(blocking_loop(&blocking, &urls, until));
+            (1, counted(&server, n, batch))
         }));
     }
     for &limit in &setup.limits {
         let (server, urls, client, blocking, tokio) = (&server, &urls, &client, &blocking, &tokio);
         variants.push(Variant::new(format!("thread pool ({limit})"), move || {
-            (
-                limit,
-                counted(server, || thread_pool(blocking, urls, limit)),
-            )
+            let batch = || thread_pool(blocking, urls, limit, until);
+            (limit, counted(server, n, batch))
         }));
         variants.push(Variant::new(format!("Semaphore ({limit})"), move || {
-            let batch = || tokio.block_on(with_semaphore(client, urls, limit));
-            (limit, counted(server, batch))
+            let batch = || block_until(tokio, until, with_semaphore(client, urls, limit));
+            (limit, counted(server, n, batch))
         }));
         variants.push(Variant::new(
             format!("buffer_unordered ({limit})"),
             move || {
-                let batch = || tokio.block_on(buffered(client, urls, limit));
-                (limit, counted(server, batch))
+                let batch = || block_until(tokio, until, buffered(client, urls, limit));
+                (limit, counted(server, n, batch))
             },
         ));
     }
@@ -114,8 +159,9 @@ pub fn four_ways(setup: &Setup) -> Section {
     check(&mut section, &runs, n, setup.base_url.as_deref());
     section.table(
         &format!(
-            "Measured ({} interleaved runs each; wall time is the median; CPU per request leaves \
-             out the server's thread; the most in flight is counted by the server)",
+            "Measured ({} interleaved runs each; wall time and memory added are medians; CPU per \
+             request leaves out the server's thread; memory added is the peak resident memory \
+             over the run's start; the most in flight is counted by the server)",
             setup.reps
         ),
         table(&runs, n, delay),
@@ -139,6 +185,18 @@ fn check(section: &mut Section, runs: &[WayRuns], n: usize, elsewhere: Option<&s
             line = phrase!("{}: not every URL was fetched: {}", r.name.as_str(), error);
         }
         section.check(all, line);
+        if let Some(refused) = r
+            .results
+            .iter()
+            .find_map(|(_, b)| b.threads_refused.clone())
+        {
+            let why = phrase!(
+                "{}: the system refused some threads: {}",
+                r.name.as_str(),
+                refused
+            );
+            section.check(false, why);
+        }
     }
     if let Some(base) = elsewhere {
         let why = format!("the requests went to {base}: the local server counted none in flight");
@@ -171,6 +229,18 @@ pub fn cpu_per_request(runs: &WayRuns, n: usize) -> Duration {
     })
 }
 
+/// How far a run raised resident memory above where it started (malloc trimmed first), the
+/// median over the runs: what the way itself held at its peak, not the process's baseline.
+pub fn rss_added(runs: &WayRuns) -> Option<u64> {
+    let mut added: Vec<u64> = runs
+        .results
+        .iter()
+        .filter_map(|(_, b)| b.rss_added)
+        .collect();
+    added.sort_unstable();
+    added.get(added.len().saturating_sub(1) / 2).copied()
+}
+
 fn table(runs: &[WayRuns], n: usize, delay: Duration) -> Table {
     let mut table = Table::new(&[
         ("way", "way"),
@@ -179,7 +249,7 @@ fn table(runs: &[WayRuns], n: usize, delay: Duration) -> Table {
         ("ideal_s", "ideal"),
         ("of_ideal", "ideal / wall"),
         ("cpu_per_request_s", "CPU per request"),
-        ("peak_rss_bytes", "peak RSS"),
+        ("rss_added_bytes", "memory added"),
         ("server_peak", "most in flight"),
     ]);
     for r in runs {
@@ -200,8 +270,7 @@ fn table(runs: &[WayRuns], n: usize, delay: Duration) -> Table {
             Measured::Share(ideal.as_secs_f64() / wall.as_secs_f64().max(1e-9)).into(),
             Measured::Seconds(cpu_per_request(r, n).as_secs_f64()).into(),
             // None when /proc could not be read: say so rather than print a false 0 B.
-            r.peak_rss_bytes()
-                .map_or(Segment::from("n/a"), |b| Measured::Bytes(b).into()),
+            rss_added(r).map_or(Segment::from("n/a"), |b| Measured::Bytes(b).into()),
             Measured::Count(peak).into(),
         ]);
     }

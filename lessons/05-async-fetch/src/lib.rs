@@ -15,7 +15,7 @@
 //!
 //! [`server_cpu`] separates the server's CPU time from the clients'.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use local_server::reqwest;
 
@@ -24,6 +24,7 @@ pub mod articles;
 pub mod failures;
 pub mod fetch;
 pub mod four_ways;
+pub mod limits;
 pub mod memory;
 pub mod no_limit;
 pub mod server_cpu;
@@ -73,4 +74,15 @@ pub fn runtime(workers: usize) -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a tokio runtime")
+}
+
+/// The longest an experiment may be expected to take: options whose least possible time (the
+/// sum of its ideals) is longer are refused before anything runs.
+pub const LONGEST_RUN: Duration = Duration::from_secs(15 * 60);
+
+/// When an experiment whose least possible time is `lower_bound` gives up: three times that,
+/// plus 30 s for a slow machine. Past it, no new request is sent and the URLs left are reported
+/// as not sent, so a server that is down or slow never holds the lesson for ever.
+pub fn deadline(lower_bound: Duration) -> Instant {
+    Instant::now() + lower_bound * 3 + Duration::from_secs(30)
 }

@@ -4,7 +4,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use lesson_05_async_fetch::{Setup, arrival, articles, failures, four_ways, memory, no_limit};
+use lesson_05_async_fetch::{
+    LONGEST_RUN, Setup, arrival, articles, failures, four_ways, limits, memory, no_limit,
+};
 use lesson_kit::cli::{self, CommonArgs};
 
 /// Lesson 05: fetching many URLs: a blocking loop, a thread pool, tokio with a Semaphore and
@@ -55,6 +57,11 @@ struct Args {
     #[arg(long = "fd-limit-child", value_name = "URL", hide = true)]
     fd_limit_child: Option<String>,
 
+    /// Internal: run as a child of the memory experiment, measuring these waiters
+    #[arg(long = "waiters-child", value_name = "KIND", hide = true,
+          value_parser = ["tasks", "threads"])]
+    waiters_child: Option<String>,
+
     #[command(flatten)]
     common: CommonArgs<Experiment>,
 }
@@ -82,39 +89,25 @@ fn main() -> ExitCode {
         no_limit::fd_limit_child(base_url);
         return ExitCode::SUCCESS;
     }
+    if let Some(kind) = &args.waiters_child {
+        let n = if kind == "tasks" {
+            args.tasks
+        } else {
+            args.threads
+        };
+        memory::waiters_child(kind, n as usize);
+        return ExitCode::SUCCESS;
+    }
     let common = &args.common;
-    if common.wants(Experiment::FourWays) {
-        // Each request in flight holds two descriptors here: the client's socket and the
-        // server's end of it. Past the limit, accept() fails and requests wait for their timeout.
-        let most = args
-            .limit
-            .iter()
-            .map(|&l| l.min(args.size))
-            .max()
-            .unwrap_or(1);
-        let (need, have) = (2 * u64::from(most) + 64, no_limit::fd_limit());
-        if need > have {
-            eprintln!(
-                "--limit {most}: needs about {need} open files, RLIMIT_NOFILE here is {have}; \
-                 allowed: --limit up to {}",
-                have.saturating_sub(64) / 2
-            );
-            return ExitCode::from(2);
-        }
+    if let Err(message) = check_options(&args) {
+        cli::usage_error(&message);
     }
     let mut report = common.start_report(
         "Lesson 05 · Async fetch",
         "Many requests waiting at once: threads or tasks, the limit that makes them fast, and \
          what goes wrong.",
     );
-    let setup = Setup {
-        size: args.size as usize,
-        delay: Duration::from_millis(args.delay_ms),
-        limits: args.limit.iter().map(|&l| l as usize).collect(),
-        workers: common.workers(),
-        reps: common.reps(),
-        base_url: args.base_url.clone(),
-    };
+    let setup = setup(&args);
     if common.wants(Experiment::FourWays) {
         report.add(four_ways::four_ways(&setup));
     }
@@ -141,4 +134,57 @@ fn main() -> ExitCode {
         ));
     }
     report.conclude()
+}
+
+fn setup(args: &Args) -> Setup {
+    let common = &args.common;
+    Setup {
+        size: args.size as usize,
+        delay: Duration::from_millis(args.delay_ms),
+        limits: args.limit.iter().map(|&l| l as usize).collect(),
+        workers: common.workers(),
+        reps: common.reps(),
+        base_url: args.base_url.clone(),
+    }
+}
+
+/// Options that each pass their own range but that this machine or the time cannot carry
+/// together: one line naming the value and what is allowed.
+fn check_options(args: &Args) -> Result<(), String> {
+    let common = &args.common;
+    let setup = setup(args);
+    if common.wants(Experiment::FourWays) {
+        let most = setup.limits.iter().map(|&l| l.min(setup.size)).max();
+        limits::check_limit(most.unwrap_or(1) as u64)?;
+        let least = four_ways::lower_bound(&setup);
+        if least > LONGEST_RUN {
+            return Err(too_long(
+                "four-ways",
+                least,
+                "--size, --delay-ms, --limit or --reps",
+            ));
+        }
+    }
+    if common.wants(Experiment::Articles) {
+        limits::check_limit(200.min(u64::from(args.articles_urls)))?;
+        let delay = Duration::from_millis(args.articles_delay_ms);
+        let least = articles::lower_bound(args.articles_urls as usize, delay);
+        if least > LONGEST_RUN {
+            let options = "--articles-urls or --articles-delay-ms";
+            return Err(too_long("articles", least, options));
+        }
+    }
+    if common.wants(Experiment::MemoryPerWaiter) {
+        limits::check_threads("--threads", u64::from(args.threads))?;
+    }
+    Ok(())
+}
+
+fn too_long(experiment: &str, least: Duration, options: &str) -> String {
+    format!(
+        "{experiment} would take at least {:.0} s with these options; allowed: at most {} s \
+         (lower {options})",
+        least.as_secs_f64(),
+        LONGEST_RUN.as_secs()
+    )
 }

@@ -7,11 +7,12 @@
 //! has run up to its first `.await`) and the runtime counts them alive before the measurement,
 //! and every thread has started and is asleep.
 
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use lesson_kit::process::status_field;
+use lesson_kit::process::{output_within, status_field};
 use lesson_kit::table::Table;
 use lesson_kit::{Measured, Section, phrase};
 
@@ -142,17 +143,84 @@ pub fn sleeping_threads(n: usize) -> Cost {
 }
 // ANCHOR_END: sleeping_threads
 
+/// The option by which the lesson re-runs itself to measure one kind of waiter (hidden).
+pub const CHILD_OPTION: &str = "--waiters-child";
+/// How long one child may take: 10,000 tasks or 1,000 threads need well under a second.
+pub const CHILD_DEADLINE: Duration = Duration::from_secs(60);
+
+/// The child: starts `n` waiters of one kind in a process that has done nothing else, and
+/// prints what they cost on one line, for [`in_a_fresh_process`] to read.
+pub fn waiters_child(kind: &str, n: usize) {
+    let cost = match kind {
+        "tasks" => sleeping_tasks(n),
+        _ => sleeping_threads(n),
+    };
+    let (before, after) = (cost.before, cost.after);
+    println!(
+        "{} {} {} {} {} {}",
+        cost.started,
+        before.resident,
+        before.virtual_size,
+        after.resident,
+        after.virtual_size,
+        cost.each
+    );
+}
+
+/// Runs [`waiters_child`] in a new process of this same program, so that what ran earlier in
+/// the lesson (arenas malloc made for other threads, the cache of stacks of threads that ended)
+/// cannot change the figure: every measurement starts from the same fresh process.
+pub fn in_a_fresh_process(kind: &str, n: usize) -> Result<Cost, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("the lesson's own path: {e}"))?;
+    let count = if kind == "tasks" {
+        "--tasks"
+    } else {
+        "--threads"
+    };
+    let mut child = Command::new(exe);
+    child.args([CHILD_OPTION, kind, count, &n.to_string()]);
+    let line = output_within(child, CHILD_DEADLINE)?;
+    let numbers: Vec<u64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let [started, rss0, vm0, rss1, vm1, each] = numbers[..] else {
+        return Err(format!(
+            "the {kind} child printed {line:?}, not six numbers"
+        ));
+    };
+    let footprint = |resident, virtual_size| Footprint {
+        resident,
+        virtual_size,
+    };
+    Ok(Cost {
+        started: started as usize,
+        before: footprint(rss0, vm0),
+        after: footprint(rss1, vm1),
+        each,
+    })
+}
+
 /// Shows that a sleeping task costs a few hundred bytes and a sleeping thread tens of KiB of RAM
 /// but megabytes of address space, measured.
 pub fn memory_per_waiter(tasks: usize, threads: usize) -> Section {
     let mut section =
         Section::new("memory-per-waiter", "Memory per waiting request").about(&format!(
             "{tasks} tokio tasks asleep in sleep().await, then {threads} threads asleep on a \
-             Condvar: the process's resident memory (VmRSS) and virtual size (VmSize) before and \
-             after, divided by the count. size_of_val of the task's future is its lower bound."
+             Condvar, each kind in a fresh process of its own (the lesson runs itself again): \
+             that process's resident memory (VmRSS) and virtual size (VmSize) before and after, \
+             divided by the count. size_of_val of the task's future is its lower bound."
         ));
-    let task_cost = sleeping_tasks(tasks);
-    let thread_cost = sleeping_threads(threads);
+    let measured = in_a_fresh_process("tasks", tasks).and_then(|task_cost| {
+        in_a_fresh_process("threads", threads).map(|thread_cost| (task_cost, thread_cost))
+    });
+    let (task_cost, thread_cost) = match measured {
+        Ok(costs) => costs,
+        Err(why) => {
+            section.check(false, why.as_str());
+            return section;
+        }
+    };
     section.check(
         task_cost.started == tasks,
         phrase!(
@@ -197,6 +265,16 @@ pub fn memory_per_waiter(tasks: usize, threads: usize) -> Section {
         table,
     );
     let ratio = thread_cost.resident_each() as f64 / task_cost.resident_each().max(1) as f64;
+    let mostly_virtual = thread_cost.resident_each() < thread_cost.virtual_each() / 2;
+    section.check(
+        mostly_virtual && ratio > 1.0,
+        phrase!(
+            "a sleeping thread kept {} of the {} it added to the address space resident, and more \
+             than a sleeping task",
+            Measured::Bytes(thread_cost.resident_each()),
+            Measured::Bytes(thread_cost.virtual_each())
+        ),
+    );
     section.verdict(phrase!(
         "A sleeping thread cost {} of resident memory, {} a sleeping task's {}. Its address \
          space grew by {} each: the stack it reserved, and whatever else a new thread maps. \

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use lesson_05_async_fetch::failures::{Outcome, batch, fetch_all};
 use lesson_05_async_fetch::fetch::{buffered, thread_pool, with_semaphore};
-use lesson_05_async_fetch::four_ways::{counted, ideal};
+use lesson_05_async_fetch::four_ways::{block_until, counted, ideal};
 use lesson_05_async_fetch::memory::{sleeping_tasks, sleeping_threads};
 use lesson_05_async_fetch::{clients, runtime};
 use lesson_kit::capacity::Capacity;
@@ -31,21 +31,40 @@ fn the_server_never_sees_more_than_the_limit_and_does_see_the_limit() {
     let urls = urls(&server, 30, 30);
     let (client, blocking) = clients(Duration::from_secs(10));
     let tokio = runtime(2);
+    let until = Instant::now() + Duration::from_secs(120);
+    let ways = ["thread pool", "Semaphore", "buffer_unordered"];
+    let run = |way: &str, limit: usize| match way {
+        "thread pool" => counted(&server, 30, || thread_pool(&blocking, &urls, limit, until)),
+        "Semaphore" => counted(&server, 30, || {
+            block_until(&tokio, until, with_semaphore(&client, &urls, limit))
+        }),
+        _ => counted(&server, 30, || {
+            block_until(&tokio, until, buffered(&client, &urls, limit))
+        }),
+    };
     for limit in [1, 4, 7] {
-        let ways = [
-            counted(&server, || thread_pool(&blocking, &urls, limit)),
-            counted(&server, || {
-                tokio.block_on(with_semaphore(&client, &urls, limit))
-            }),
-            counted(&server, || tokio.block_on(buffered(&client, &urls, limit))),
-        ];
-        for (way, batch) in ["thread pool", "Semaphore", "buffer_unordered"]
-            .iter()
-            .zip(ways)
-        {
-            assert_eq!(batch.ok, 30, "{way}: {:?}", batch.first_error);
-            // 30 ms on the server is long enough for every slot to fill, even on a busy machine.
-            assert_eq!(batch.server_peak, limit as u64, "{way} at limit {limit}");
+        for way in ways {
+            // Never above the limit, on any run. Reaching it needs every slot's request to be on
+            // the server at one moment: 30 ms is long enough, but a loaded machine can stagger a
+            // run so that it falls short, so a run below the limit is measured again.
+            let mut peaks = Vec::new();
+            for _ in 0..3 {
+                let batch = run(way, limit);
+                assert_eq!(batch.ok, 30, "{way}: {:?}", batch.first_error);
+                assert!(
+                    batch.server_peak <= limit as u64,
+                    "{way} at limit {limit}: {peaks:?}"
+                );
+                peaks.push(batch.server_peak);
+                if batch.server_peak == limit as u64 {
+                    break;
+                }
+            }
+            assert_eq!(
+                peaks.last(),
+                Some(&(limit as u64)),
+                "{way} at limit {limit}: {peaks:?}"
+            );
         }
     }
     drop(tokio);
