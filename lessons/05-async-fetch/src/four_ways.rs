@@ -220,6 +220,11 @@ fn median_of(runs: &WayRuns, value: impl Fn(usize) -> Duration) -> Duration {
 }
 
 /// Client CPU time per request, median over the runs.
+/// The server thread's CPU time per request, median over the runs.
+pub fn server_cpu_per_request(runs: &WayRuns, n: usize) -> Duration {
+    median_of(runs, |i| runs.results[i].1.server_cpu / n as u32)
+}
+
 pub fn cpu_per_request(runs: &WayRuns, n: usize) -> Duration {
     median_of(runs, |i| {
         runs.samples[i]
@@ -249,6 +254,7 @@ fn table(runs: &[WayRuns], n: usize, delay: Duration) -> Table {
         ("ideal_s", "ideal"),
         ("of_ideal", "ideal / wall"),
         ("cpu_per_request_s", "CPU per request"),
+        ("server_cpu_per_request_s", "server CPU per request"),
         ("rss_added_bytes", "memory added"),
         ("server_peak", "most in flight"),
     ]);
@@ -269,6 +275,7 @@ fn table(runs: &[WayRuns], n: usize, delay: Duration) -> Table {
             Segment::from(format_seconds(ideal.as_secs_f64())),
             Measured::Share(ideal.as_secs_f64() / wall.as_secs_f64().max(1e-9)).into(),
             Measured::Seconds(cpu_per_request(r, n).as_secs_f64()).into(),
+            Measured::Seconds(server_cpu_per_request(r, n).as_secs_f64()).into(),
             // None when /proc could not be read: say so rather than print a false 0 B.
             rss_added(r).map_or(Segment::from("n/a"), |b| Measured::Bytes(b).into()),
             Measured::Count(peak).into(),

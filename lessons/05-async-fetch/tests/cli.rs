@@ -111,3 +111,71 @@ fn a_limit_the_descriptor_limit_cannot_hold_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn options_that_would_run_longer_than_the_lesson_allows_are_refused() {
+    // Each value is in its own range; together they would take days.
+    assert_usage_error(
+        LESSON,
+        &[
+            "--only",
+            "four-ways",
+            "--size",
+            "100000",
+            "--delay-ms",
+            "10000",
+            "--limit",
+            "1",
+        ],
+        &[
+            "four-ways would take at least",
+            "allowed: at most 900 s",
+            "--size",
+        ],
+    );
+    assert_usage_error(
+        LESSON,
+        &[
+            "--only",
+            "articles",
+            "--articles-urls",
+            "100000",
+            "--articles-delay-ms",
+            "10000",
+        ],
+        &["articles would take at least", "allowed: at most 900 s"],
+    );
+}
+
+#[test]
+fn more_threads_than_rlimit_nproc_allows_are_refused() {
+    use std::os::unix::process::CommandExt;
+    // Without the check, thread creation fails with EAGAIN part-way through the experiment.
+    let memory: &[&str] = &["--only", "memory-per-waiter", "--threads", "1000"];
+    let pool: &[&str] = &["--only", "four-ways", "--size", "1000", "--limit", "1000"];
+    for args in [memory, pool] {
+        let mut lesson = std::process::Command::new(LESSON);
+        lesson.args(args);
+        // SAFETY: between fork and exec the child only calls setrlimit, which is async-signal-safe.
+        unsafe {
+            lesson.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: 500,
+                    rlim_max: 500,
+                };
+                match libc::setrlimit(libc::RLIMIT_NPROC, &limit) {
+                    0 => Ok(()),
+                    _ => Err(std::io::Error::last_os_error()),
+                }
+            });
+        }
+        let output = lesson.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("1000") && stderr.contains("up to 436"),
+            "{stderr}"
+        );
+    }
+}

@@ -30,6 +30,7 @@ pub mod client;
 mod flaky;
 mod payload;
 mod photos;
+mod precise;
 pub mod routes;
 mod serve;
 pub mod stats;

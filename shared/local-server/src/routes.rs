@@ -2,7 +2,7 @@
 //!
 //! | path | answer |
 //! |---|---|
-//! | `/delay/{ms}` | `200` after `ms` milliseconds, at most [`MAX_DELAY_MS`] |
+//! | `/delay/{ms}` | `200` after `ms` milliseconds (to a few µs, see `precise`), at most [`MAX_DELAY_MS`] |
 //! | `/bytes/{n}` | `200` with a body of `n` bytes, at most [`MAX_BYTES`] |
 //! | `/image/{id}` | `200` with a JPEG photo, `id` at most [`MAX_IMAGE_ID`] |
 //! | `/status/{code}` | that status, from 200 to 599 |
@@ -17,8 +17,8 @@
 //! watches for shutdown, so dropping the server never waits for a delay to run out.
 
 use std::convert::Infallible;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_TYPE, HeaderValue};
@@ -29,6 +29,7 @@ use crate::flaky::Attempts;
 pub use crate::flaky::{MAX_KEY_LEN, MAX_KEYS, MAX_TIMES_KEPT, Seen, fails};
 use crate::payload::Payload;
 pub use crate::photos::{HEIGHT, PHOTOS, WIDTH};
+use crate::precise::Timer;
 use crate::stats::Counters;
 
 /// The longest `/delay/{ms}`: one minute.
@@ -54,6 +55,8 @@ pub(crate) struct State {
     filler: Bytes,
     stopping: watch::Receiver<bool>,
     attempts: Attempts,
+    /// `/delay`'s timer, set once the server's runtime runs (it needs the runtime's reactor).
+    pub(crate) timer: OnceLock<Timer>,
 }
 
 impl State {
@@ -73,6 +76,7 @@ impl State {
                 .collect(),
             stopping,
             attempts: Attempts::default(),
+            timer: OnceLock::new(),
         }
     }
 
@@ -140,8 +144,16 @@ const INDEX: &str = "local-server: /delay/{ms} /bytes/{n} /image/{id} /status/{c
 /// Answers after `ms` milliseconds, the stand-in for a slow web service.
 async fn delay(ms: &str, state: &State) -> Answer {
     let ms = number("delay", ms, 0, MAX_DELAY_MS)?;
+    let deadline = Instant::now() + Duration::from_millis(ms);
+    // tokio's own timer would answer up to 2 ms late (see `precise`); it is the fallback only.
+    let waited = async {
+        match state.timer.get() {
+            Some(timer) => timer.sleep_until(deadline).await,
+            None => tokio::time::sleep_until(deadline.into()).await,
+        }
+    };
     tokio::select! {
-        () = tokio::time::sleep(Duration::from_millis(ms)) => {
+        () = waited => {
             Ok(text(StatusCode::OK, format!("waited {ms} ms\n")))
         }
         () = state.stopping() => Err(shutting_down()),

@@ -16,6 +16,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinError, JoinSet};
 
+use crate::precise::Timer;
 use crate::routes::{State, handle};
 
 /// How long open connections get to finish once shutdown starts.
@@ -37,8 +38,20 @@ pub(crate) fn run(listener: StdListener, state: Arc<State>, ready: mpsc::Sender<
     runtime.block_on(async {
         match TcpListener::from_std(listener) {
             Ok(listener) => {
+                // Without a timerfd (not Linux?), `/delay` falls back to tokio's timer.
+                let timed = Timer::new().is_ok_and(|timer| state.timer.set(timer).is_ok());
                 let _ = ready.send(Ok(()));
-                serve(listener, state).await;
+                let timer = async {
+                    match (timed, state.timer.get()) {
+                        (true, Some(timer)) => timer.run().await,
+                        _ => std::future::pending().await,
+                    }
+                };
+                // The timer runs as long as the server, its drain included; it never ends first.
+                tokio::select! {
+                    () = serve(listener, Arc::clone(&state)) => {}
+                    () = timer => {}
+                }
             }
             Err(error) => drop(ready.send(Err(error))),
         }

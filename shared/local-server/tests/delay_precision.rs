@@ -1,0 +1,59 @@
+//! `/delay/{ms}` answers after `ms` milliseconds: never sooner, and not a whole tick later.
+//!
+//! tokio 1.54's timer counts whole milliseconds: it rounds a deadline up to the end of its
+//! millisecond and parks for whole milliseconds counted from the start of the current one
+//! (`runtime/time/source.rs`, `deadline_to_tick`), so `sleep(20 ms)` lasts about 21 ms. On a
+//! batch of 20 rounds at 20 ms that alone is 5% off the ideal, so the route uses a timer of its
+//! own with the kernel's precision; this test fails with the plain `tokio::time::sleep`.
+
+use std::time::{Duration, Instant};
+
+use local_server::LocalServer;
+
+/// The median over `n` sequential requests of how long `path` took, seen by the client.
+fn median_round_trip(server: &LocalServer, path: &str, n: usize) -> Duration {
+    let client = local_server::client::blocking(Duration::from_secs(10)).unwrap();
+    let url = server.url(path);
+    client.get(&url).send().unwrap().bytes().unwrap(); // the connection, opened once
+    let mut times: Vec<Duration> = (0..n)
+        .map(|_| {
+            let started = Instant::now();
+            let response = client.get(&url).send().unwrap();
+            assert!(response.status().is_success(), "{path}");
+            response.bytes().unwrap();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[n / 2]
+}
+
+#[test]
+fn a_delay_is_never_shorter_and_not_a_tick_longer() {
+    let server = LocalServer::start().unwrap();
+    for ms in [3, 20] {
+        let delay = Duration::from_millis(ms);
+        let mut tries = Vec::new();
+        // A busy machine can delay any one answer, and the round trip itself takes time: what
+        // the delay adds is the median of `/delay/{ms}` minus that of `/status/200`, a route
+        // without a timer, taken together. A tick late is 1 ms or more; measured again before
+        // failing.
+        for _ in 0..4 {
+            let (quick, slow) = (
+                median_round_trip(&server, "/status/200", 15),
+                median_round_trip(&server, &format!("/delay/{ms}"), 15),
+            );
+            assert!(slow >= delay, "/delay/{ms} answered after {slow:?}");
+            let added = slow.saturating_sub(quick);
+            tries.push(added);
+            if added < delay + Duration::from_micros(500) {
+                break;
+            }
+        }
+        let best = *tries.iter().min().unwrap();
+        assert!(
+            best < delay + Duration::from_micros(500),
+            "/delay/{ms} took longer than /status/200 by {tries:?}: a tick or more late"
+        );
+    }
+}
