@@ -9,7 +9,9 @@
 //! - [`buffered`]: a stream of request futures, at most `limit` polled at once
 //!   (`buffer_unordered`): no tasks at all, one future drives them.
 //!
-//! Each returns one [`Done`] per URL, in the order the responses arrived.
+//! Each returns one [`Done`] per URL it sent, in the order the responses arrived. The two with
+//! blocking threads send nothing after a deadline (`until`); the two async ones are abandoned at
+//! it by their caller (`four_ways::block_until`), since dropping a future cancels it.
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
