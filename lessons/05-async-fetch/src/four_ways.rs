@@ -84,7 +84,7 @@ pub fn counted(server: &LocalServer, n: usize, fetch: impl FnOnce() -> Pooled) -
             .map_or("the experiment's deadline passed".to_string(), |e| {
                 format!("no thread could take them ({e})")
             });
-        format!("{} of {n} URLs were never sent: {why}", n - done.len())
+        format!("{} of {n} URLs have no outcome: {why}", n - done.len())
     });
     Batch {
         ok: done.iter().filter(|(_, r)| r.is_ok()).count(),

@@ -82,7 +82,7 @@ pub const LONGEST_RUN: Duration = Duration::from_secs(15 * 60);
 
 /// When an experiment whose least possible time is `lower_bound` gives up: three times that,
 /// plus 30 s for a slow machine. Past it, no new request is sent and the URLs left are reported
-/// as not sent, so a server that is down or slow never holds the lesson for ever.
+/// as having no outcome, so a server that is down or slow never holds the lesson for ever.
 pub fn deadline(lower_bound: Duration) -> Instant {
     Instant::now() + lower_bound * 3 + Duration::from_secs(30)
 }

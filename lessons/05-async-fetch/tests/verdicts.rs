@@ -71,6 +71,34 @@ fn the_server_never_sees_more_than_the_limit_and_does_see_the_limit() {
 }
 
 #[test]
+fn past_the_deadline_every_url_without_an_outcome_is_reported() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let server = LocalServer::start().unwrap();
+    let urls = urls(&server, 20, 10);
+    let (client, blocking) = clients(Duration::from_secs(10));
+    let tokio = runtime(2);
+    let passed = Instant::now();
+    let pool = counted(&server, 20, || thread_pool(&blocking, &urls, 5, passed));
+    assert_eq!(
+        server.stats().received,
+        0,
+        "a thread sent a request after the deadline"
+    );
+    let tasks = counted(&server, 20, || {
+        block_until(&tokio, passed, with_semaphore(&client, &urls, 5))
+    });
+    for batch in [pool, tasks] {
+        assert_eq!(batch.ok, 0);
+        let error = batch.first_error.unwrap_or_default();
+        assert!(
+            error.contains("20 of 20 URLs have no outcome: the experiment's deadline passed"),
+            "{error}"
+        );
+    }
+    drop(tokio);
+}
+
+#[test]
 fn a_semaphore_of_ten_comes_close_to_the_ideal() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
