@@ -2,7 +2,7 @@
 //!
 //! | path | answer |
 //! |---|---|
-//! | `/delay/{ms}` | `200` after `ms` milliseconds (to a few µs, see `precise`), at most [`MAX_DELAY_MS`] |
+//! | `/delay/{ms}` | `200` after `ms` milliseconds (by the kernel's clock, not tokio's millisecond ticks: see `precise`), at most [`MAX_DELAY_MS`] |
 //! | `/bytes/{n}` | `200` with a body of `n` bytes, at most [`MAX_BYTES`] |
 //! | `/image/{id}` | `200` with a JPEG photo, `id` at most [`MAX_IMAGE_ID`] |
 //! | `/status/{code}` | that status, from 200 to 599 |
