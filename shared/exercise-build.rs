@@ -3,8 +3,8 @@
 //! A teacher checks a student's file by naming it in EXERCISE_SUBMISSION (`check-exercise` does
 //! this, with a copy whose path names its content, so a rebuild follows the content and never a
 //! file's date). The build then compiles that file in place of the starter under
-//! `cfg(submission)`: contained exercises include it from EXERCISE_SUBMISSION_FILE, so compiler
-//! errors name the student's file; older ones from `OUT_DIR/submission.rs`.
+//! `cfg(submission)`: `exercise_answer!` includes it from EXERCISE_SUBMISSION_FILE, so compiler
+//! errors name the file that was given.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(submission)");
@@ -13,15 +13,6 @@ fn main() {
         return;
     };
     println!("cargo::rerun-if-changed={path}");
-    let source = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the submission {path}: {e}"));
-    // The file is `include!`d into a module, where inner doc comments are not allowed.
-    let source: String = source
-        .lines()
-        .map(|line| line.replacen("//!", "// ", 1) + "\n")
-        .collect();
-    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(out.join("submission.rs"), &source).expect("OUT_DIR is writable");
     let name = std::path::Path::new(&path)
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

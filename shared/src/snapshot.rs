@@ -25,16 +25,19 @@ const QUIET_FAILURES: usize = 2;
 const BUSY_IN_A_ROW: usize = 3;
 
 /// Runs the lesson binary `bin` with `args` and measured values redacted; panics with its stderr
-/// if it fails.
+/// if it fails, after the lines of its output that name a failed check (marked `✗`).
 pub fn redacted_output(bin: &str, args: &[&str]) -> String {
     let output = Command::new(bin)
         .args(args)
         .env(REDACT_ENV, "1")
         .output()
         .expect("the lesson runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let failed: Vec<&str> = stdout.lines().filter(|l| l.contains('✗')).collect();
     assert!(
         output.status.success(),
-        "the lesson failed: {}",
+        "the lesson failed:\n{}\n{}",
+        failed.join("\n"),
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")

@@ -111,7 +111,7 @@ fn legend_entry(x: f64, y: f64, colour: &str, dashed: bool, text: &str) -> (Stri
 }
 
 /// Ticks at 1, 2 or 5 times a power of ten, four to ten of them over `0..=max`.
-fn ticks(max: f64) -> Vec<f64> {
+pub(crate) fn ticks(max: f64) -> Vec<f64> {
     if max <= 0.0 {
         return vec![0.0];
     }
@@ -128,7 +128,7 @@ fn ticks(max: f64) -> Vec<f64> {
 }
 
 /// A time tick's label in the unit that suits the axis: `0`, `10 ms`, `2.5 ms`.
-fn time_label(seconds: f64, axis: f64) -> String {
+pub(crate) fn time_label(seconds: f64, axis: f64) -> String {
     if seconds == 0.0 {
         return "0".to_string();
     }

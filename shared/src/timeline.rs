@@ -176,18 +176,68 @@ impl Timeline {
             };
             out += &format!("{indent}{label:<label_width$} |{bar}|\n");
         }
-        let total = if redact {
-            "[time]".to_string()
+        if redact {
+            // Ticks depend on the measured times: a redacted axis keeps only its two ends.
+            let w = "[timeline]".len();
+            out += &format!("{indent}{:label_width$}  0{:>w$}\n", "", "[time]");
         } else {
-            crate::value::format_duration(self.total)
-        };
-        let axis_width = if redact { "[timeline]".len() } else { cells };
-        out += &format!(
-            "{indent}{:label_width$}  0{total:>w$}\n",
-            "",
-            w = axis_width
-        );
+            out += &self.axis(indent, label_width, cells, width, axis);
+        }
         out
+    }
+
+    /// Two lines under the bars: a ruler with a tick `┴` at round times (the SVG's ticks, on the
+    /// same axis), then the times, `0` under the first cell and this run's total under its end.
+    /// A tick's time is written from its tick rightwards where it fits before the next label.
+    fn axis(
+        &self,
+        indent: &str,
+        label_width: usize,
+        cells: usize,
+        width: usize,
+        axis: Duration,
+    ) -> String {
+        let axis_s = axis.max(self.total).as_secs_f64().max(1e-12);
+        let total = crate::value::format_duration(self.total);
+        let end = cells + 1;
+        // Each tick inside this run's bar, as (cell, label); the run's end is labelled apart.
+        let ticks: Vec<(usize, String)> = crate::svg::ticks(axis_s)
+            .into_iter()
+            .map(|t| {
+                let cell = (t / axis_s * width as f64).round() as usize;
+                (cell, crate::svg::time_label(t, axis_s))
+            })
+            .filter(|&(cell, _)| cell > 0 && cell < cells)
+            .collect();
+        let mut ruler: Vec<char> = vec!['─'; cells];
+        for (cell, _) in &ticks {
+            ruler[*cell] = '┴';
+        }
+        ruler[0] = '┴';
+        let mut labels: Vec<char> = vec![' '; end.max(total.chars().count())];
+        labels[0] = '0';
+        let total_starts = end - total.chars().count().min(end);
+        let mut free_from = 2;
+        for (cell, label) in &ticks {
+            let len = label.chars().count();
+            if *cell >= free_from && cell + len < total_starts {
+                for (i, c) in label.chars().enumerate() {
+                    labels[cell + i] = c;
+                }
+                free_from = cell + len + 2;
+            }
+        }
+        for (i, c) in total.chars().enumerate() {
+            labels[total_starts + i] = c;
+        }
+        let ruler: String = ruler.into_iter().collect();
+        let labels: String = labels.into_iter().collect();
+        format!(
+            "{indent}{:label_width$} └{ruler}┘\n{indent}{:label_width$}  {}\n",
+            "",
+            "",
+            labels.trim_end()
+        )
     }
 }
 
@@ -228,6 +278,27 @@ mod tests {
         let drawn = t.render_on_axis(false, "", 10, Duration::from_millis(200));
         assert!(drawn.contains("a |██▒··|"), "{drawn}");
         assert!(drawn.contains("b |··▒██|"), "{drawn}");
+    }
+
+    #[test]
+    fn the_axis_has_ticks_at_round_times_on_the_shared_scale() {
+        let t = timeline(&[(0, 0, 50), (1, 50, 100)]);
+        let drawn = t.render(false, "", 40);
+        assert!(
+            drawn.contains(" └┴───────┴───────┴───────┴───────┴───────┘\n"),
+            "{drawn}"
+        );
+        assert!(
+            drawn.ends_with("   0       20 ms   40 ms   60 ms      100 ms\n"),
+            "{drawn}"
+        );
+        // Half as long on a doubled axis: half the bar, ticks of the axis, its own end.
+        let drawn = t.render_on_axis(false, "", 40, Duration::from_millis(200));
+        // The 200 ms axis has a tick every 50 ms; the one at 50 ms has no room for its time.
+        assert!(drawn.contains(" └┴─────────┴─────────┘\n"), "{drawn}");
+        assert!(drawn.ends_with("   0              100 ms\n"), "{drawn}");
+        // Redacted, only the ends.
+        assert!(t.render(true, "", 40).ends_with("  0    [time]\n"));
     }
 
     #[test]

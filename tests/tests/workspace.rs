@@ -241,3 +241,33 @@ fn every_chapter_follows_the_books_conventions() {
         problems.join("\n")
     );
 }
+
+/// An exercise's `tests/check_works.rs` builds and checks every submission through
+/// `check-exercise` (minutes): each of its tests is `#[ignore]`d with a reason, so that
+/// `cargo test --workspace` stays quick, and `.ci/run` runs them once with `--include-ignored`.
+#[test]
+fn every_check_through_the_teachers_command_is_left_to_ci() {
+    let mut problems = Vec::new();
+    for lesson in lessons() {
+        let path = lesson.dir.join("exercise/tests/check_works.rs");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        for (number, line) in lines.iter().enumerate() {
+            let next = lines.get(number + 1).map(|l| l.trim()).unwrap_or("");
+            if line.trim() == "#[test]" && !next.starts_with("#[ignore = ") {
+                problems.push(format!(
+                    "{}:{}: a test without #[ignore = \"...\"] after #[test]",
+                    path.display(),
+                    number + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "slow exercise checks in `cargo test --workspace`:\n{}",
+        problems.join("\n")
+    );
+}

@@ -135,8 +135,9 @@ fn items(code: &str) -> Vec<Item> {
     let (mut depth, mut start, mut line, mut start_line) = (0i32, 0usize, 1usize, 1usize);
     for (at, c) in code.char_indices() {
         match c {
-            '{' => depth += 1,
-            '}' => depth -= 1,
+            // Brackets too: the `;` of an array type (`-> [usize; 6]`) ends no item.
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' => depth -= 1,
             '\n' => line += 1,
             _ => {}
         }
@@ -216,6 +217,15 @@ pub fn reaches(source: &str, function: &str, words: &[&str]) -> Option<(usize, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_array_type_in_a_signature_does_not_end_the_function() {
+        let code = "pub fn tally() -> [usize; 6] {\n    let t: [AtomicUsize; 6] = x;\n    t[0].store(1, R);\n    t\n}\n";
+        assert_eq!(
+            reaches(code, "tally", &["store"]),
+            Some((3, "store".to_string()))
+        );
+    }
 
     #[test]
     fn comments_and_strings_are_not_code() {

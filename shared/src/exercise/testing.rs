@@ -1,5 +1,21 @@
 //! Helpers for an exercise's own tests that run its check exactly as a teacher does, through
 //! `check-exercise`, and read what it printed about each submission.
+//!
+//! Such a test builds the exercise once per submission (about two dozen builds and checks, one to
+//! three minutes), so it is `#[ignore]`d (a workspace test insists): `cargo test --workspace`
+//! stays quick, and CI runs it once, with `cargo test -p lesson-NN-exercise --test check_works
+//! -- --include-ignored` (see `.ci/run`). An exercise's test:
+//!
+//! ```ignore
+//! #[test]
+//! #[ignore = "builds every submission (minutes): CI runs it, or `-- --ignored`"]
+//! fn every_wrong_answer_fails_and_every_right_one_passes() {
+//!     let (code, text) = check_exercise("lesson-03", &here(), &class_files(&here()));
+//!     both_ways(&text, &here());
+//!     let (part, summary) = section(&text, "drops_the_last_item.rs");
+//!     assert!(part.contains("999 results came out"), "{part}");
+//! }
+//! ```
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,6 +59,68 @@ pub fn section<'a>(text: &'a str, file: &str) -> (&'a str, &'a str) {
     (&rest[..end], summary)
 }
 
+/// Every answer of an exercise, in the order a test checks them: the starter `src/exercise.rs`,
+/// the model solution `src/solution.rs`, then `tests/wrong/*.rs` and `tests/right/*.rs`, sorted.
+pub fn class_files(exercise: &Path) -> Vec<PathBuf> {
+    let mut files = vec![
+        exercise.join("src/exercise.rs"),
+        exercise.join("src/solution.rs"),
+    ];
+    for folder in ["tests/wrong", "tests/right"] {
+        files.extend(rust_files(&exercise.join(folder)));
+    }
+    files
+}
+
+fn rust_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The check works both ways, as the summary of `check-exercise` over [`class_files`] says: the
+/// starter and every file in `tests/wrong/` failed; the model solution and every file in
+/// `tests/right/` passed, or were correct while the busy machine could not judge their speed.
+/// Panics naming each submission judged the wrong way, with its section of the output.
+pub fn both_ways(text: &str, exercise: &Path) {
+    let name = |p: &Path| {
+        p.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string()
+    };
+    let mut wrong: Vec<String> = rust_files(&exercise.join("tests/wrong"))
+        .iter()
+        .map(|p| name(p))
+        .collect();
+    wrong.push("exercise.rs".to_string());
+    let mut right: Vec<String> = rust_files(&exercise.join("tests/right"))
+        .iter()
+        .map(|p| name(p))
+        .collect();
+    right.push("solution.rs".to_string());
+    let mut misjudged = Vec::new();
+    for file in &wrong {
+        let (part, summary) = section(text, file);
+        if !summary.contains(": failed") {
+            misjudged.push(format!("{file} must fail:\n{part}"));
+        }
+    }
+    for file in &right {
+        let (part, summary) = section(text, file);
+        if !(summary.ends_with(": passed") || summary.contains("speed not judged")) {
+            misjudged.push(format!("{file} must pass:\n{part}"));
+        }
+    }
+    assert!(misjudged.is_empty(), "{}", misjudged.join("\n"));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +135,26 @@ mod tests {
         let (part, summary) = section(text, "a.rs");
         assert!(part.contains("✓ fine") && !part.contains("✗ wrong"));
         assert_eq!(summary, "  a.rs: passed");
+    }
+
+    #[test]
+    fn both_ways_names_a_wrong_answer_that_passed() {
+        let dir = std::env::temp_dir().join(format!("testing-both-ways-{}", std::process::id()));
+        for folder in ["tests/wrong", "tests/right"] {
+            std::fs::create_dir_all(dir.join(folder)).unwrap();
+        }
+        std::fs::write(dir.join("tests/wrong/sloppy.rs"), "").unwrap();
+        assert_eq!(class_files(&dir).len(), 3);
+        let judged = |sloppy: &str| {
+            format!(
+                "── [1/3] exercise.rs ──\n── [2/3] solution.rs ──\n── [3/3] sloppy.rs ──\n\n\
+                 Summary for lesson-01\n  exercise.rs: failed\n  solution.rs: correct; speed not \
+                 judged (machine busy: run again)\n  sloppy.rs: {sloppy}\n"
+            )
+        };
+        both_ways(&judged("failed: does not build"), &dir);
+        let caught = std::panic::catch_unwind(|| both_ways(&judged("passed"), &dir));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(caught.is_err(), "a wrong answer that passed must be named");
     }
 }

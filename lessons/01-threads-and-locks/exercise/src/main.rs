@@ -12,7 +12,7 @@ mod answer {
 fn main() {
     lesson_01_exercise::serve_if_runner(lesson_01_exercise::Answer {
         count_primes_parallel: answer::count_primes_parallel,
-        count_to: answer::count_to,
+        tally_rolls: answer::tally_rolls,
     });
     lesson_01_exercise::check::main(answer::ANSWER.name, answer::ANSWER.source)
 }

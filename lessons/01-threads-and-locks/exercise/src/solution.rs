@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 
+use lesson_01_exercise::die;
 use lesson_01_threads_and_locks::primes::is_prime;
 
 // ANCHOR: count_primes_parallel
@@ -32,19 +33,21 @@ pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u
 }
 // ANCHOR_END: count_primes_parallel
 
-// ANCHOR: count_to
-/// Part 2: `fetch_add` reads, adds and writes in one indivisible step.
-pub fn count_to(threads: usize, increments: usize) -> usize {
-    let counter = AtomicUsize::new(0);
+// ANCHOR: tally_rolls
+/// Part 2: one atomic counter per face, shared by every thread; `fetch_add` reads, adds and
+/// writes a face's count in one indivisible step, so no roll is lost.
+pub fn tally_rolls(threads: usize, rolls: usize) -> [usize; 6] {
+    let tally: [AtomicUsize; 6] = Default::default();
     thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                for _ in 0..increments {
-                    counter.fetch_add(1, Ordering::Relaxed);
+        for thread in 0..threads {
+            let tally = &tally;
+            s.spawn(move || {
+                for roll in 0..rolls {
+                    tally[die(thread, roll) - 1].fetch_add(1, Ordering::Relaxed);
                 }
             });
         }
     });
-    counter.into_inner()
+    tally.map(AtomicUsize::into_inner)
 }
-// ANCHOR_END: count_to
+// ANCHOR_END: tally_rolls

@@ -40,6 +40,9 @@ pub struct Report {
     pub unfinished_at_return: u64,
     /// Items whose processing started after the producer's pause ended.
     pub started_after_pause: Option<u64>,
+    /// From the last call of `process` returning to `pipeline()` returning, in milliseconds
+    /// (`None`: it did not return, or processed nothing).
+    pub returned_after_last_ms: Option<u64>,
 }
 
 /// Runs `pipeline` once on `setup`'s items, watched. A panic in it is passed on to the runner.
@@ -54,7 +57,8 @@ pub fn watched(pipeline: Pipeline, setup: Setup) -> Report {
         // The watch holds one reference and this thread another; any other is a copy of the
         // stage or the items that some thread of the answer still holds.
         let held = Arc::strong_count(&watched) - 2;
-        let _ = done.send((results, held, watched.unfinished()));
+        let lag = watched.since_last_finish();
+        let _ = done.send((results, held, watched.unfinished(), lag));
     });
     // Memory still growing is movement too: an answer that allocates without bound is then
     // stopped by the memory limit, and reported so, rather than taken for a hang.
@@ -62,9 +66,11 @@ pub fn watched(pipeline: Pipeline, setup: Setup) -> Report {
     let mut stall = Stall::new(QUIET, moved());
     loop {
         match returned.recv_timeout(Duration::from_millis(10)) {
-            Ok((results, held, unfinished)) => {
+            Ok((results, held, unfinished, lag)) => {
                 let _ = helper.join();
-                return report(&ledger, Some(results), held, unfinished);
+                let mut report = report(&ledger, Some(results), held, unfinished);
+                report.returned_after_last_ms = lag.map(|lag| lag.as_millis() as u64);
+                return report;
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => match helper.join() {
                 Err(panic) => std::panic::resume_unwind(panic),
@@ -93,6 +99,7 @@ fn report(ledger: &Ledger, results: Option<Vec<u64>>, held: usize, unfinished: u
         held_at_return: held,
         unfinished_at_return: unfinished,
         started_after_pause: ledger.started_after_pause(),
+        returned_after_last_ms: None,
     }
 }
 

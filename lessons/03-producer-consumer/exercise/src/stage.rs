@@ -39,6 +39,10 @@ pub struct Ledger {
     first_call: OnceLock<Instant>,
     met: AtomicBool,
     finished: AtomicU64,
+    /// When the accounts were opened, and when the last call of `process` returned (in
+    /// microseconds after that, plus one; 0: none yet).
+    born: Instant,
+    last_finish_us: AtomicU64,
     /// If not zero: the producer pauses for `pause` before handing out this item.
     pause_before: u64,
     pause: Duration,
@@ -78,6 +82,8 @@ impl Ledger {
             first_call: OnceLock::new(),
             met: AtomicBool::new(false),
             finished: AtomicU64::new(0),
+            born: Instant::now(),
+            last_finish_us: AtomicU64::new(0),
             pause_before: setup.pause_before,
             pause: Duration::from_millis(setup.pause_ms),
             slow_last: Duration::from_millis(setup.slow_last_ms),
@@ -124,6 +130,16 @@ impl Ledger {
         self.started
             .load(Ordering::SeqCst)
             .saturating_sub(self.finished.load(Ordering::SeqCst))
+    }
+
+    /// How long ago the last call of `process` returned (`None`: no call returned yet).
+    pub fn since_last_finish(&self) -> Option<Duration> {
+        let at = self.last_finish_us.load(Ordering::SeqCst).checked_sub(1)?;
+        Some(
+            self.born
+                .elapsed()
+                .saturating_sub(Duration::from_micros(at)),
+        )
     }
 
     /// A planned wait is in progress: nothing moving now is not a hang.
@@ -269,6 +285,8 @@ impl Stage {
             ledger.planned_wait(ledger.slow_last);
         }
         ledger.finished.fetch_add(1, Ordering::SeqCst);
+        let now = ledger.born.elapsed().as_micros() as u64 + 1;
+        ledger.last_finish_us.fetch_max(now, Ordering::SeqCst);
         result_of(item)
     }
 }

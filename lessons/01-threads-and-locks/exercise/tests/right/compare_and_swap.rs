@@ -25,15 +25,17 @@ pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u
 }
 
 /// No Mutex: each thread retries until its read-add-write lands on the value it read.
-pub fn count_to(threads: usize, increments: usize) -> usize {
+pub fn tally_rolls(threads: usize, rolls: usize) -> [usize; 6] {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let counter = AtomicUsize::new(0);
+    let tally: [AtomicUsize; 6] = Default::default();
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                for _ in 0..increments {
-                    let mut seen = counter.load(Ordering::Relaxed);
-                    while let Err(now) = counter.compare_exchange_weak(
+        for thread in 0..threads {
+            let tally = &tally;
+            s.spawn(move || {
+                for roll in 0..rolls {
+                    let count = &tally[lesson_01_exercise::die(thread, roll) - 1];
+                    let mut seen = count.load(Ordering::Relaxed);
+                    while let Err(now) = count.compare_exchange_weak(
                         seen,
                         seen + 1,
                         Ordering::Relaxed,
@@ -45,5 +47,5 @@ pub fn count_to(threads: usize, increments: usize) -> usize {
             });
         }
     });
-    counter.into_inner()
+    tally.map(AtomicUsize::into_inner)
 }

@@ -21,18 +21,21 @@ pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u
     total.into_inner().unwrap()
 }
 
-pub fn count_to(threads: usize, increments: usize) -> usize {
-    let counter = std::sync::atomic::AtomicUsize::new(0);
+pub fn tally_rolls(threads: usize, rolls: usize) -> [usize; 6] {
+    let tally: [std::sync::atomic::AtomicUsize; 6] = Default::default();
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                let mut mine = 0;
-                for _ in 0..increments {
-                    mine += 1;
+        for thread in 0..threads {
+            let tally = &tally;
+            s.spawn(move || {
+                let mut mine = [0; 6];
+                for roll in 0..rolls {
+                    mine[lesson_01_exercise::die(thread, roll) - 1] += 1;
                 }
-                counter.fetch_add(mine, std::sync::atomic::Ordering::Relaxed);
+                for (count, add) in tally.iter().zip(mine) {
+                    count.fetch_add(add, std::sync::atomic::Ordering::Relaxed);
+                }
             });
         }
     });
-    counter.into_inner()
+    tally.map(|count| count.into_inner())
 }

@@ -1,6 +1,6 @@
-// A plausible wrong answer to part 2: each thread counts on its own, then adds its total to the
-// counter with a load and a separate store. Two threads that finish at the same moment both load
-// the same value, and one total is lost. That happens rarely (the window is one load and one
+// A plausible wrong answer to part 2: each thread tallies its rolls on its own, then adds its
+// counts to the shared tally with a load and a separate store. Two threads that finish at the
+// same moment both load the same count, and one thread's rolls of that face are lost. That happens rarely (the window is one load and one
 // store per thread), so trials alone seldom see it; the check reads the code too.
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -28,19 +28,22 @@ pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u
     })
 }
 
-pub fn count_to(threads: usize, increments: usize) -> usize {
-    let counter = AtomicUsize::new(0);
+pub fn tally_rolls(threads: usize, rolls: usize) -> [usize; 6] {
+    let tally: [AtomicUsize; 6] = Default::default();
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                let mut mine = 0;
-                for _ in 0..increments {
-                    mine += 1;
+        for thread in 0..threads {
+            let tally = &tally;
+            s.spawn(move || {
+                let mut mine = [0; 6];
+                for roll in 0..rolls {
+                    mine[lesson_01_exercise::die(thread, roll) - 1] += 1;
                 }
-                let seen = counter.load(Ordering::Relaxed);
-                counter.store(seen + mine, Ordering::Relaxed);
+                for (count, add) in tally.iter().zip(mine) {
+                    let seen = count.load(Ordering::Relaxed);
+                    count.store(seen + add, Ordering::Relaxed);
+                }
             });
         }
     });
-    counter.into_inner()
+    tally.map(AtomicUsize::into_inner)
 }

@@ -19,16 +19,18 @@ pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u
     total
 }
 
-pub fn count_to(threads: usize, increments: usize) -> usize {
-    let counter = std::sync::atomic::AtomicUsize::new(0);
+pub fn tally_rolls(threads: usize, rolls: usize) -> [usize; 6] {
+    let tally: [std::sync::atomic::AtomicUsize; 6] = Default::default();
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                for _ in 0..increments {
-                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        for thread in 0..threads {
+            let tally = &tally;
+            s.spawn(move || {
+                for roll in 0..rolls {
+                    let face = lesson_01_exercise::die(thread, roll);
+                    tally[face - 1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             });
         }
     });
-    counter.into_inner()
+    tally.map(|count| count.into_inner())
 }

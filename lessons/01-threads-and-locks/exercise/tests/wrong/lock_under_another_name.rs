@@ -24,16 +24,17 @@ pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u
     })
 }
 
-pub fn count_to(threads: usize, increments: usize) -> usize {
-    let counter = Counter::new(0);
+pub fn tally_rolls(threads: usize, rolls: usize) -> [usize; 6] {
+    let tally = Counter::new([0; 6]);
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                for _ in 0..increments {
-                    *counter.lock().unwrap() += 1;
+        for thread in 0..threads {
+            let tally = &tally;
+            s.spawn(move || {
+                for roll in 0..rolls {
+                    tally.lock().unwrap()[lesson_01_exercise::die(thread, roll) - 1] += 1;
                 }
             });
         }
     });
-    counter.into_inner().unwrap()
+    tally.into_inner().unwrap()
 }

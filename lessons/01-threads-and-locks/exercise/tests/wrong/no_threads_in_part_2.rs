@@ -1,4 +1,4 @@
-// Right totals without any thread: count_to returns the product.
+// Right tallies without any thread: tally_rolls counts every roll on the calling thread.
 use lesson_01_threads_and_locks::primes::is_prime;
 
 pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u64 {
@@ -23,6 +23,12 @@ pub fn count_primes_parallel(numbers: std::ops::Range<u64>, threads: usize) -> u
     })
 }
 
-pub fn count_to(threads: usize, increments: usize) -> usize {
-    threads * increments
+pub fn tally_rolls(threads: usize, rolls: usize) -> [usize; 6] {
+    let mut tally = [0; 6];
+    for thread in 0..threads {
+        for roll in 0..rolls {
+            tally[lesson_01_exercise::die(thread, roll) - 1] += 1;
+        }
+    }
+    tally
 }

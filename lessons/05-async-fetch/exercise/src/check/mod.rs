@@ -5,8 +5,9 @@
 //! batch's time is measured here, against the ideal for the limit. Every failure says what the
 //! answer did.
 
-mod batches;
 mod expected;
+mod limit;
+mod outcomes;
 
 use std::time::Duration;
 
