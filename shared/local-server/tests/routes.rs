@@ -52,6 +52,17 @@ fn image_serves_the_same_jpeg_for_the_same_photo() {
 }
 
 #[test]
+fn a_delayed_image_is_the_same_photo_after_the_delay() {
+    let (server, client) = setup();
+    let plain = get(&client, &server, "/image/5").bytes().unwrap();
+    let started = Instant::now();
+    let delayed = get(&client, &server, "/image/5/50");
+    assert!(started.elapsed() >= Duration::from_millis(50));
+    assert_eq!(delayed.headers()["content-type"], "image/jpeg");
+    assert_eq!(delayed.bytes().unwrap(), plain);
+}
+
+#[test]
 fn status_answers_the_code_asked_for() {
     let (server, client) = setup();
     for code in [200, 204, 404, 418, 500, 503, 599] {
@@ -98,6 +109,8 @@ fn absurd_parameters_are_refused_at_once_and_unknown_paths_are_not_found() {
         "/bytes/",
         "/bytes/1000000000000000",
         "/image/10000000",
+        "/image/10000000/5",
+        "/image/1/1000000000000",
         "/status/99",
         "/status/600",
         "/flaky/101/a",
