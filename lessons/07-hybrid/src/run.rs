@@ -116,7 +116,10 @@ pub fn measured(
     let timeline = recorder
         .zip(spans)
         .zip(record)
-        .map(|((recorder, spans), (name, title))| draw(recorder, spans, name, title));
+        .map(|((recorder, spans), (name, title))| {
+            let rows = (ctx.setup.concurrency, ctx.setup.workers);
+            draw(recorder, spans, rows, name, title)
+        });
     let outcome = Outcome {
         done,
         lateness,
@@ -128,8 +131,15 @@ pub fn measured(
     (outcome, timeline)
 }
 
-/// Downloads on as few rows as hold them without overlap, then one row per CPU worker.
-fn draw(recorder: Recorder, mut spans: Spans, name: &str, title: &str) -> Timeline {
+/// Downloads on as few rows as hold them without overlap, then one row per CPU worker; at least
+/// `rows.0` download rows and `rows.1` CPU rows, so that a run that used fewer draws as many.
+fn draw(
+    recorder: Recorder,
+    mut spans: Spans,
+    rows: (usize, usize),
+    name: &str,
+    title: &str,
+) -> Timeline {
     spans.downloads.sort_by_key(|&(start, _)| start);
     let mut ends: Vec<Instant> = Vec::new(); // the end of the last span on each download row
     for &(start, end) in &spans.downloads {
@@ -143,16 +153,25 @@ fn draw(recorder: Recorder, mut spans: Spans, name: &str, title: &str) -> Timeli
         ends[row] = end;
         recorder.span(row, start, end);
     }
-    let mut rows: Vec<String> = (1..=ends.len()).map(|r| format!("download {r}")).collect();
+    if ends.len() < rows.0 {
+        ends.resize(rows.0, Instant::now());
+    }
+    let (download_rows, cpu_rows_at_least) = (ends.len(), rows.1);
+    let mut rows: Vec<String> = (1..=download_rows)
+        .map(|r| format!("download {r}"))
+        .collect();
     spans.cpu.sort_by_key(|(_, start, _)| *start);
     let mut cpu_rows: HashMap<String, usize> = HashMap::new();
     for (worker, start, end) in spans.cpu {
         let next = rows.len();
         let row = *cpu_rows.entry(worker).or_insert(next);
         if row == next {
-            rows.push(format!("CPU {}", row - ends.len() + 1));
+            rows.push(format!("CPU {}", row - download_rows + 1));
         }
         recorder.span(row, start, end);
+    }
+    while rows.len() < download_rows + cpu_rows_at_least {
+        rows.push(format!("CPU {}", rows.len() - download_rows + 1));
     }
     recorder.finish(name, title, rows)
 }
