@@ -96,7 +96,7 @@ impl Costs {
             self.delay.as_millis() as u64,
             Measured::Time(self.cpu),
             Measured::Time(self.cpu / self.photos.max(1) as u32),
-            Measured::Ratio(cores),
+            Measured::Varies(format!("{cores:.2}")),
             Measured::Time(self.overlapped(cores)),
             Measured::Time(self.two_phases(cores))
         )
