@@ -21,7 +21,7 @@ struct Args {
     size: u32,
 
     /// The server's delay before each photo, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = 20,
+    #[arg(long, value_name = "MS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     delay_ms: u64,
 
