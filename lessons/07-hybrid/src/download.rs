@@ -29,7 +29,7 @@ pub async fn download(ctx: &Ctx, index: usize) -> Result<Photo, String> {
     let mut backoff = FIRST_BACKOFF;
     let mut attempt = 1;
     let outcome = loop {
-        match fetch(&ctx.client, url).await {
+        match fetch(&ctx.client(), url).await {
             Ok(jpeg) => break Ok(jpeg),
             Err(why) if attempt == ATTEMPTS => break Err(why),
             Err(_) => {

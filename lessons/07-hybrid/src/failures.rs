@@ -35,10 +35,9 @@ pub fn failures(setup: &Setup, server: &LocalServer) -> Section {
             ..setup.clone()
         },
     ));
-    let runtime = crate::runtime(setup.workers);
     let mut sums = Vec::new();
     for way in WAYS {
-        let (outcome, _) = measured(&ctx, server, &runtime, None, |c, r| run_way(way, c, r));
+        let (outcome, _) = measured(&ctx, server, None, |c, r| run_way(way, c, r));
         let made = outcome.done.iter().filter(|(_, d)| d.is_ok()).count();
         let failed: Vec<&String> = outcome
             .done

@@ -15,6 +15,8 @@ pub struct Gauge {
     peak_held: AtomicUsize,
     downloaded: AtomicUsize,
     peak_threads: AtomicUsize,
+    working: AtomicUsize,
+    peak_working: AtomicUsize,
     in_flight: Mutex<Vec<u64>>,
 }
 
@@ -25,6 +27,8 @@ impl Gauge {
         self.peak_held.store(0, Relaxed);
         self.downloaded.store(0, Relaxed);
         self.peak_threads.store(0, Relaxed);
+        self.working.store(0, Relaxed);
+        self.peak_working.store(0, Relaxed);
         self.in_flight
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -65,6 +69,18 @@ impl Gauge {
         }
     }
 
+    /// A thumbnail is being made until the guard is dropped.
+    pub fn working(self: &Arc<Self>) -> Working {
+        let now = self.working.fetch_add(1, Relaxed) + 1;
+        self.peak_working.fetch_max(now, Relaxed);
+        Working(Arc::clone(self))
+    }
+
+    /// The most thumbnails made at once.
+    pub fn peak_working(&self) -> usize {
+        self.peak_working.load(Relaxed)
+    }
+
     pub fn peak_threads(&self) -> usize {
         self.peak_threads.load(Relaxed)
     }
@@ -86,6 +102,16 @@ impl Gauge {
 
 /// How often the server's requests in flight are sampled while downloads remain.
 pub const SAMPLE_EVERY: Duration = Duration::from_millis(1);
+
+/// One thumbnail being made; dropping it lets go of the count.
+#[derive(Debug)]
+pub struct Working(Arc<Gauge>);
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        self.0.working.fetch_sub(1, Relaxed);
+    }
+}
 
 /// One photo in memory; dropping it lets go of the count.
 #[derive(Debug)]

@@ -16,7 +16,7 @@ use local_server::LocalServer;
 #[command(name = "lesson-07-hybrid")]
 struct Args {
     /// Photos in the batch
-    #[arg(long, value_name = "N", default_value_t = 16,
+    #[arg(long, value_name = "N", default_value_t = 32,
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
     size: u32,
 
@@ -26,7 +26,7 @@ struct Args {
     delay_ms: u64,
 
     /// Downloads in flight at once
-    #[arg(long, value_name = "N", default_value_t = 4,
+    #[arg(long, value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u32).range(1..=256))]
     concurrency: u32,
 

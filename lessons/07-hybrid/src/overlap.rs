@@ -39,12 +39,10 @@ pub fn overlap(ctx: &Ctx, server: &LocalServer) -> Section {
              The share of CPU time during which some download was in flight is measured from \
              the same spans.",
         );
-    let runtime = crate::runtime(ctx.setup.workers);
     for (file, way, caption) in DRAWN {
         let title = format!("{way}: downloads and thumbnails");
-        let (outcome, timeline) = measured(ctx, server, &runtime, Some((file, &title)), |c, r| {
-            run_way(way, c, r)
-        });
+        let (outcome, timeline) =
+            measured(ctx, server, Some((file, &title)), |c, r| run_way(way, c, r));
         let Some(timeline) = timeline else { continue };
         let made = outcome.done.iter().filter(|(_, d)| d.is_ok()).count();
         section.check(

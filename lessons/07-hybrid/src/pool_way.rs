@@ -20,6 +20,7 @@ use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinSet;
 
 use crate::download::{Photo, download};
+use crate::gauge::Working;
 use crate::{Ctx, Done, THUMBNAIL_BOX, Thumb, fnv};
 
 /// A photo for the pool, and where to send its thumbnail.
@@ -79,7 +80,7 @@ fn serve_pool(ctx: &Ctx, requests: Receiver<Request>) {
         }
     };
     let mut queue: VecDeque<Request> = VecDeque::new();
-    let mut running: HashMap<usize, (Request, Instant, u64)> = HashMap::new();
+    let mut running: HashMap<usize, (Request, Instant, u64, Working)> = HashMap::new();
     let mut open = true;
     loop {
         while open {
@@ -106,7 +107,11 @@ fn serve_pool(ctx: &Ctx, requests: Receiver<Request>) {
             };
             ctx.gauge.count_threads();
             pool.send(worker, job, &task);
-            running.insert(photo.index, ((photo, reply), Instant::now(), worker));
+            let working = ctx.gauge.working();
+            running.insert(
+                photo.index,
+                ((photo, reply), Instant::now(), worker, working),
+            );
         }
         if running.is_empty() {
             // Nothing for the workers: wait for the next photo instead.
@@ -126,7 +131,7 @@ fn serve_pool(ctx: &Ctx, requests: Receiver<Request>) {
             }) => (job.task, Err(cause)),
             _ => continue,
         };
-        if let Some(((photo, reply), started, worker)) = running.remove(&task) {
+        if let Some(((photo, reply), started, worker, _working)) = running.remove(&task) {
             ctx.cpu_span(format!("worker {worker}"), started);
             let thumb = match outcome {
                 Ok(Output::Thumbnail(t)) => Ok(Thumb {

@@ -18,7 +18,7 @@ use crate::{Done, PhotoUrl, Setup};
 /// What every way shares: the client, the batch, the counters, the spans being recorded.
 #[derive(Debug)]
 pub struct Shared {
-    pub client: reqwest::Client,
+    client: Mutex<reqwest::Client>,
     pub photos: Vec<PhotoUrl>,
     pub setup: Setup,
     pub gauge: Arc<Gauge>,
@@ -30,13 +30,21 @@ pub struct Shared {
 impl Shared {
     pub fn new(photos: Vec<PhotoUrl>, setup: Setup) -> Shared {
         Shared {
-            client: crate::client(),
+            client: Mutex::new(crate::client()),
             photos,
             setup,
             gauge: Arc::default(),
             program: std::env::current_exe().expect("the lesson's own executable"),
             spans: Mutex::new(None),
         }
+    }
+
+    /// The client of this run (a clone shares its connections).
+    pub fn client(&self) -> reqwest::Client {
+        self.client
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// A download that started at `started` has just ended.
@@ -78,20 +86,25 @@ pub struct Outcome {
     pub lateness: Lateness,
     pub peak_held: usize,
     pub peak_threads: usize,
+    /// The most thumbnails being made at once.
+    pub peak_working: usize,
     /// The server's requests in flight, on average while downloads remained.
     pub mean_in_flight: f64,
     pub server_peak: u64,
 }
 
-/// Runs `way` once with the heartbeat on `runtime` and a sampler of the server's requests in
-/// flight; with `record`, also returns the timeline of its downloads and CPU work.
+/// Runs `way` once on a runtime and a client of its own (so that no run inherits another's
+/// threads or connections), with the heartbeat on that runtime and a sampler of the server's
+/// requests in flight; with `record`, also returns the timeline of its downloads and CPU work.
+/// Dropping the runtime at the end joins its blocking threads.
 pub fn measured(
     ctx: &crate::Ctx,
     server: &LocalServer,
-    runtime: &Runtime,
     record: Option<(&str, &str)>,
     way: impl FnOnce(&crate::Ctx, &Runtime) -> Vec<Done>,
 ) -> (Outcome, Option<Timeline>) {
+    let runtime = &crate::runtime(ctx.setup.workers);
+    *ctx.client.lock().unwrap_or_else(|e| e.into_inner()) = crate::client();
     ctx.gauge.reset();
     server.reset_stats();
     let recorder = record.map(|_| Recorder::new());
@@ -125,6 +138,7 @@ pub fn measured(
         lateness,
         peak_held: ctx.gauge.peak_held(),
         peak_threads: ctx.gauge.peak_threads(),
+        peak_working: ctx.gauge.peak_working(),
         mean_in_flight: ctx.gauge.mean_in_flight(),
         server_peak: server.stats().peak_in_flight,
     };

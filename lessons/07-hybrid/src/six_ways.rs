@@ -61,16 +61,13 @@ pub fn six_ways(ctx: &Ctx, server: &local_server::LocalServer) -> Section {
             s.concurrency,
             s.workers
         ));
-    let runtime = crate::runtime(s.workers);
-    let costs = Costs::measure(ctx, &runtime, s.reps);
+    let costs = Costs::measure(ctx, &crate::runtime(s.workers), s.reps);
     let way = |name: &'static str| {
-        let runtime = &runtime;
         Variant::new(name, move || {
-            measured(ctx, server, runtime, None, |ctx, rt| run_way(name, ctx, rt)).0
+            measured(ctx, server, None, |ctx, rt| run_way(name, ctx, rt)).0
         })
     };
     let (runs, capacity) = interleaved_probed(s.reps, s.workers, WAYS.map(way).into());
-    drop(runtime);
     section.capacity(&capacity);
     let cores = capacity.ideal(s.workers);
     section.result(costs.describe(cores));
@@ -111,6 +108,7 @@ fn table(runs: &[Runs<Outcome>], costs: &Costs, cores: f64) -> Table {
         ("worst_lag_s", "worst lag"),
         ("mean_in_flight", "in flight"),
         ("peak_threads", "threads"),
+        ("peak_working", "at once"),
         ("peak_photos", "photos held"),
         ("peak_rss_bytes", "peak RSS"),
     ]);
@@ -127,6 +125,7 @@ fn table(runs: &[Runs<Outcome>], costs: &Costs, cores: f64) -> Table {
             Measured::Time(worst_lag(r)).into(),
             Measured::Varies(format!("{in_flight:.1}")).into(),
             Measured::Count(peak(|o| o.peak_threads)).into(),
+            Measured::Count(peak(|o| o.peak_working)).into(),
             Measured::Count(peak(|o| o.peak_held)).into(),
             r.peak_rss_bytes()
                 .map_or(Segment::from("n/a"), |b| Measured::Bytes(b).into()),

@@ -25,6 +25,7 @@ use crate::{Ctx, Done, THUMBNAIL_BOX, Thumb, fnv};
 /// Makes the thumbnail of `photo` on this thread (the CPU work), then lets go of the photo.
 pub fn thumbnail(ctx: &Ctx, photo: Photo) -> Done {
     ctx.gauge.count_threads();
+    let _working = ctx.gauge.working();
     let started = Instant::now();
     let made = thumbnail_in(&photo.jpeg, THUMBNAIL_BOX, &mut || {});
     ctx.cpu_span(format!("{:?}", std::thread::current().id()), started);

@@ -39,8 +39,8 @@ fn ctx(server: &LocalServer, setup: Setup) -> Ctx {
     ))
 }
 
-fn run(ctx: &Ctx, server: &LocalServer, rt: &tokio::runtime::Runtime, way: &str) -> Outcome {
-    let outcome = measured(ctx, server, rt, None, |c, r| run_way(way, c, r)).0;
+fn run(ctx: &Ctx, server: &LocalServer, way: &str) -> Outcome {
+    let outcome = measured(ctx, server, None, |c, r| run_way(way, c, r)).0;
     let made = outcome.done.iter().filter(|(_, d)| d.is_ok()).count();
     assert_eq!(made, ctx.photos.len(), "{way}: {:?}", outcome.done);
     outcome
@@ -49,13 +49,12 @@ fn run(ctx: &Ctx, server: &LocalServer, rt: &tokio::runtime::Runtime, way: &str)
 /// Runs `way` and says whether its wall time came within [`WITHIN`] of the overlapped ideal.
 fn near_ideal(server: &LocalServer, way: &str) -> (Capacity, Result<(), String>) {
     let ctx = ctx(server, setup(16, 20, 2));
-    let rt = runtime(2);
-    let costs = Costs::measure(&ctx, &rt, 2);
+    let costs = Costs::measure(&ctx, &runtime(2), 2);
     let mut walls = Vec::new();
     let capacity = Capacity::now(2);
     for _ in 0..3 {
         let started = std::time::Instant::now();
-        run(&ctx, server, &rt, way);
+        run(&ctx, server, way);
         walls.push(started.elapsed());
     }
     walls.sort();
@@ -97,11 +96,10 @@ fn the_heartbeat_is_calm_only_when_cpu_work_is_off_the_runtime() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
     let ctx = ctx(&server, setup(12, 10, 2));
-    let rt = runtime(2);
-    let costs = Costs::measure(&ctx, &rt, 2);
+    let costs = Costs::measure(&ctx, &runtime(2), 2);
     let one_photo = costs.cpu / 12;
     // In the tasks, both runtime threads make thumbnails at once: the heartbeat waits for one.
-    let blocked = run(&ctx, &server, &rt, "CPU in the tasks").lateness.worst;
+    let blocked = run(&ctx, &server, "CPU in the tasks").lateness.worst;
     assert!(
         blocked >= one_photo / 2 && blocked >= CALM,
         "CPU in the tasks: the heartbeat was only {blocked:?} late (a thumbnail takes {one_photo:?})"
@@ -109,7 +107,7 @@ fn the_heartbeat_is_calm_only_when_cpu_work_is_off_the_runtime() {
     for way in ["spawn_blocking + Semaphore", "pipeline"] {
         judge_when_free(&format!("{way}: heartbeat under {CALM:?}"), || {
             let capacity = Capacity::now(2);
-            let worst = run(&ctx, &server, &rt, way).lateness.worst;
+            let worst = run(&ctx, &server, way).lateness.worst;
             let verdict = if worst < CALM {
                 Ok(())
             } else {
@@ -124,18 +122,17 @@ fn the_heartbeat_is_calm_only_when_cpu_work_is_off_the_runtime() {
 fn a_bounded_channel_bounds_the_photos_in_memory() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
-    let rt = runtime(2);
     // No delay: the downloads outrun the thumbnails, so photos pile up wherever they may.
     let bounded = ctx(&server, setup(24, 0, 1));
-    let peak = run(&bounded, &server, &rt, "pipeline").peak_held;
+    let peak = run(&bounded, &server, "pipeline").peak_held;
     assert!(peak <= pipeline_bound(&bounded), "held {peak} photos");
     // The same pipeline with a channel as large as the batch: the gauge sees the pile.
     let unbounded = ctx(&server, setup(24, 0, 24));
-    let peak = run(&unbounded, &server, &rt, "pipeline").peak_held;
+    let peak = run(&unbounded, &server, "pipeline").peak_held;
     assert!(
         peak > pipeline_bound(&bounded),
         "a channel of 24 held only {peak} photos: the gauge would not catch an unbounded channel"
     );
     // Two phases hold the whole batch.
-    assert_eq!(run(&bounded, &server, &rt, "two phases").peak_held, 24);
+    assert_eq!(run(&bounded, &server, "two phases").peak_held, 24);
 }
