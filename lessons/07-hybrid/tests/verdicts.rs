@@ -19,7 +19,7 @@ use local_server::LocalServer;
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// The pipeline's wall time may exceed its ideal by this share.
-const WITHIN: f64 = 0.35;
+const WITHIN: f64 = 0.5;
 
 fn setup(photos: usize, delay_ms: u64, channel: usize) -> Setup {
     Setup {
@@ -46,9 +46,20 @@ fn run(ctx: &Ctx, server: &LocalServer, way: &str) -> Outcome {
     outcome
 }
 
+/// A batch whose two stages weigh the same here: 32 photos, 4 in flight (8 rounds), and a server
+/// delay chosen so that the downloads take about as long as all the CPU work on 2 cores. There
+/// the overlap matters most: two phases take nearly twice the overlapped ideal.
+fn balanced(server: &LocalServer) -> Ctx {
+    let probe = ctx(server, setup(32, 0, 2));
+    let costs = Costs::measure(&probe, &runtime(2), 2);
+    let cpu_on_two = (costs.cpu + costs.download_cpu) / 2;
+    let delay_ms = (cpu_on_two.saturating_sub(costs.downloads).as_millis() as u64 / 8).max(2);
+    ctx(server, setup(32, delay_ms, 2))
+}
+
 /// Runs `way` and says whether its wall time came within [`WITHIN`] of the overlapped ideal.
 fn near_ideal(server: &LocalServer, way: &str) -> (Capacity, Result<(), String>) {
-    let ctx = ctx(server, setup(16, 20, 2));
+    let ctx = balanced(server);
     let costs = Costs::measure(&ctx, &runtime(2), 2);
     let mut walls = Vec::new();
     let capacity = Capacity::now(2);
@@ -74,7 +85,7 @@ fn near_ideal(server: &LocalServer, way: &str) -> (Capacity, Result<(), String>)
 fn the_pipeline_comes_close_to_its_ideal() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
-    judge_when_free("the pipeline within 35% of its ideal", || {
+    judge_when_free("the pipeline within 50% of its ideal", || {
         near_ideal(&server, "pipeline")
     });
 }
