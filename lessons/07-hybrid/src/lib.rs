@@ -55,14 +55,25 @@ pub struct PhotoUrl {
     pub url: String,
 }
 
-/// The batch: photo `i` is `/image/{i}/{delay}` on the server.
+/// The batch: photo `i` is `/photo/{i}/{delay}` on the server (1280x960).
 pub fn batch(base: &str, photos: usize, delay: Duration) -> Vec<PhotoUrl> {
     (0..photos)
         .map(|i| PhotoUrl {
             name: photo_name(i),
-            url: format!("{base}/image/{i}/{}", delay.as_millis()),
+            url: format!("{base}/photo/{i}/{}", delay.as_millis()),
         })
         .collect()
+}
+
+/// Asks the server for one photo, so that it makes its large photos (on the first request)
+/// before anything is measured.
+pub fn warm_up(server: &local_server::LocalServer) {
+    let client = local_server::client::blocking(Duration::from_secs(30)).expect("a client");
+    let photo = client.get(server.url("/photo/0/0")).send();
+    assert!(
+        photo.is_ok_and(|r| r.status().is_success()),
+        "the server serves photos"
+    );
 }
 
 /// "photo-07": photos are numbered from 1 for people.

@@ -16,17 +16,17 @@ use local_server::LocalServer;
 #[command(name = "lesson-07-hybrid")]
 struct Args {
     /// Photos in the batch
-    #[arg(long, value_name = "N", default_value_t = 32,
+    #[arg(long, value_name = "N", default_value_t = 16,
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
     size: u32,
 
     /// The server's delay before each photo, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = 10,
+    #[arg(long, value_name = "MS", default_value_t = 12,
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     delay_ms: u64,
 
     /// Downloads in flight at once
-    #[arg(long, value_name = "N", default_value_t = 8,
+    #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u32).range(1..=256))]
     concurrency: u32,
 
@@ -69,6 +69,7 @@ fn main() -> ExitCode {
         reps: common.reps(),
     };
     let server = LocalServer::start().expect("the local server starts");
+    lesson_07_hybrid::warm_up(&server);
     let ctx = Arc::new(Shared::new(
         batch(&server.base_url(), setup.photos, setup.delay),
         setup.clone(),

@@ -85,6 +85,7 @@ fn near_ideal(server: &LocalServer, way: &str) -> (Capacity, Result<(), String>)
 fn the_pipeline_comes_close_to_its_ideal() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
+    lesson_07_hybrid::warm_up(&server);
     judge_when_free("the pipeline within 50% of its ideal", || {
         near_ideal(&server, "pipeline")
     });
@@ -95,6 +96,7 @@ fn two_phases_cannot_come_close_to_the_overlapped_ideal() {
     // The same judge, on the way without the overlap: it must be found too slow.
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
+    lesson_07_hybrid::warm_up(&server);
     let (_, verdict) = near_ideal(&server, "two phases");
     assert!(
         verdict.is_err(),
@@ -106,6 +108,7 @@ fn two_phases_cannot_come_close_to_the_overlapped_ideal() {
 fn the_heartbeat_is_calm_only_when_cpu_work_is_off_the_runtime() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
+    lesson_07_hybrid::warm_up(&server);
     let ctx = ctx(&server, setup(12, 10, 2));
     let costs = Costs::measure(&ctx, &runtime(2), 2);
     let one_photo = costs.cpu / 12;
@@ -133,6 +136,7 @@ fn the_heartbeat_is_calm_only_when_cpu_work_is_off_the_runtime() {
 fn a_bounded_channel_bounds_the_photos_in_memory() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
+    lesson_07_hybrid::warm_up(&server);
     // No delay: the downloads outrun the thumbnails, so photos pile up wherever they may.
     let bounded = ctx(&server, setup(24, 0, 1));
     let peak = run(&bounded, &server, "pipeline").peak_held;
