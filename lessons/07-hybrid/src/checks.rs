@@ -42,7 +42,7 @@ pub fn check_outcomes(section: &mut Section, runs: &[Runs<Outcome>], ctx: &Ctx) 
             None => phrase!(
                 "{}: all {} thumbnails made, in every run",
                 r.name.as_str(),
-                n
+                Measured::Machine(n.to_string())
             ),
         };
         section.check(all, line);

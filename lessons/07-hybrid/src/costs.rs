@@ -106,7 +106,7 @@ impl Costs {
              ({} a photo). On {} cores the ideal is {} \
              with the stages overlapped, {} as two phases.",
             Measured::Time(self.downloads),
-            self.rounds(),
+            Measured::Machine(self.rounds().to_string()),
             self.delay.as_millis() as u64,
             Measured::Time(self.download_cpu),
             Measured::Time(self.cpu),

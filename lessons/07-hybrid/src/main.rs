@@ -15,10 +15,11 @@ use local_server::LocalServer;
 #[derive(Debug, Parser)]
 #[command(name = "lesson-07-hybrid")]
 struct Args {
-    /// Photos in the batch
-    #[arg(long, value_name = "N", default_value_t = 16,
+    /// Photos in the batch [default: 64 in a release build, 16 in a debug build, whose tour
+    /// must stay short]
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
-    size: u32,
+    size: Option<u32>,
 
     /// The server's delay before each photo, in milliseconds
     #[arg(long, value_name = "MS", default_value_t = 12,
@@ -50,6 +51,16 @@ enum Experiment {
     Failures,
 }
 
+/// The photos of the batch, and why that many: a release build's batch is long enough that a
+/// run's fixed costs (a runtime, a client, a process pool started) weigh little.
+fn photos(chosen: Option<u32>) -> (usize, &'static str) {
+    match chosen {
+        Some(n) => (n as usize, "as chosen with --size"),
+        None if cfg!(debug_assertions) => (16, "a debug build's default; a release build takes 64"),
+        None => (64, "a release build's default"),
+    }
+}
+
 fn main() -> ExitCode {
     // Started again as a worker of the process pool: serve thumbnails, never return.
     lesson_04_process_pool::worker::serve_if_worker();
@@ -60,8 +71,9 @@ fn main() -> ExitCode {
         "Async downloads feeding CPU work: where the CPU work runs decides whether the \
          downloads keep flowing.",
     );
+    let (photos, why) = photos(args.size);
     let setup = Setup {
-        photos: args.size as usize,
+        photos,
         delay: Duration::from_millis(args.delay_ms),
         concurrency: args.concurrency as usize,
         workers: common.workers(),
@@ -75,7 +87,7 @@ fn main() -> ExitCode {
         setup.clone(),
     ));
     if common.wants(Experiment::SixWays) {
-        report.add(six_ways::six_ways(&ctx, &server));
+        report.add(six_ways::six_ways(&ctx, &server, why));
     }
     if common.wants(Experiment::Timeline) {
         report.add(overlap::overlap(&ctx, &server));

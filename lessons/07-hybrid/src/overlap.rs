@@ -50,8 +50,8 @@ pub fn overlap(ctx: &Ctx, server: &LocalServer) -> Section {
             phrase!(
                 "{}: {} of {} thumbnails made in {}; {} of the CPU time overlapped a download",
                 way,
-                made,
-                ctx.photos.len(),
+                Measured::Machine(made.to_string()),
+                Measured::Machine(ctx.photos.len().to_string()),
                 Measured::Time(timeline.total),
                 Measured::Share(overlapped(&timeline))
             ),

@@ -48,19 +48,26 @@ pub fn ideal(way: &str, costs: &Costs, cores: f64) -> Duration {
 }
 
 /// Runs the six ways, interleaved, and judges each against its ideal.
-pub fn six_ways(ctx: &Ctx, server: &local_server::LocalServer) -> Section {
+/// `why` says why the batch has as many photos as it has.
+pub fn six_ways(ctx: &Ctx, server: &local_server::LocalServer, why: &str) -> Section {
     let s = &ctx.setup;
     let mut section =
         Section::new("six-ways", "Downloads feeding CPU work, six ways").about(&format!(
-            "{} photos, each served after {} ms, at most {} downloads in flight; each photo \
-             becomes a thumbnail (decode, resize, encode: CPU work) on {} workers. Six ways to \
-             wire the two, each against its ideal; a heartbeat task on the runtime notes how \
-             late it is woken.",
-            ctx.photos.len(),
+            "A batch of photos, each served after {} ms, at most {} downloads in flight; each \
+             photo becomes a thumbnail (decode, resize, encode: CPU work) on {} workers. Six \
+             ways to wire the two, each against its ideal; a heartbeat task on the runtime \
+             notes how late it is woken.",
             s.delay.as_millis(),
             s.concurrency,
             s.workers
         ));
+    section.result(phrase!(
+        "{} photos of {}x{} ({})",
+        Measured::Machine(ctx.photos.len().to_string()),
+        local_server::routes::LARGE_WIDTH,
+        local_server::routes::LARGE_HEIGHT,
+        Measured::Machine(why.to_string())
+    ));
     let costs = Costs::measure(ctx, &crate::runtime(s.workers), s.reps);
     let way = |name: &'static str| {
         Variant::new(name, move || {
