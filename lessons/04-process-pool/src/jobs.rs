@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::shared_memory::count_primes_into;
-use crate::thumbnails::{Thumbnail, thumbnail};
+use crate::thumbnails::{Thumbnail, thumbnail, thumbnail_in};
 
 // ANCHOR: task
 /// One unit of work, as sent to a worker: data that names the work, never code.
@@ -32,6 +32,12 @@ pub enum Task {
     Thumbnail {
         #[serde(with = "serde_bytes")]
         jpeg: Vec<u8>,
+    },
+    /// The same with a box of `bound` x `bound` (lesson 07's small thumbnails).
+    ThumbnailIn {
+        #[serde(with = "serde_bytes")]
+        jpeg: Vec<u8>,
+        bound: u32,
     },
     /// Nothing at all: a round trip to the worker and back, to measure the pool's own cost.
     Nothing,
@@ -137,6 +143,10 @@ pub fn run_task(task: &Task, attempt: u32, step: &mut impl FnMut()) -> Output {
         },
         Task::SumOfSquares { n } => Output::Sum(sum_of_squares(*n, step)),
         Task::Thumbnail { jpeg } => match thumbnail(jpeg, step) {
+            Ok(thumbnail) => Output::Thumbnail(thumbnail),
+            Err(why) => panic!("{why}"),
+        },
+        Task::ThumbnailIn { jpeg, bound } => match thumbnail_in(jpeg, *bound, step) {
             Ok(thumbnail) => Output::Thumbnail(thumbnail),
             Err(why) => panic!("{why}"),
         },

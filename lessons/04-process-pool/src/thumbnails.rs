@@ -59,9 +59,16 @@ pub fn fit(width: u32, height: u32, bound: u32) -> (u32, u32) {
 /// called between the stages and after each band of resized rows (the GIL simulator's chance to
 /// switch threads; a no-op everywhere else).
 pub fn thumbnail(jpeg: &[u8], step: &mut dyn FnMut()) -> Result<Thumbnail, String> {
+    thumbnail_in(jpeg, THUMBNAIL_BOX, step)
+}
+// ANCHOR_END: thumbnail
+
+/// The same job with a box of `bound` x `bound` (lesson 07 makes small thumbnails of the local
+/// server's photos, which are smaller than the articles' box).
+pub fn thumbnail_in(jpeg: &[u8], bound: u32, step: &mut dyn FnMut()) -> Result<Thumbnail, String> {
     let photo = decode_jpeg(jpeg)?;
     step();
-    let (width, height) = fit(photo.width, photo.height, THUMBNAIL_BOX);
+    let (width, height) = fit(photo.width, photo.height, bound);
     let small = resize_lanczos(&photo, width, height, step);
     Ok(Thumbnail {
         width,
@@ -69,7 +76,6 @@ pub fn thumbnail(jpeg: &[u8], step: &mut dyn FnMut()) -> Result<Thumbnail, Strin
         jpeg: encode_jpeg(&small, THUMBNAIL_QUALITY),
     })
 }
-// ANCHOR_END: thumbnail
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,29 @@ pub const WIDTH: u32 = 640;
 pub const HEIGHT: u32 = 480;
 const QUALITY: u8 = 85;
 
+/// The size of the large photos of `/photo/{id}/{ms}` (lesson 07's CPU work needs photos big
+/// enough that a thumbnail takes several milliseconds).
+pub const LARGE_WIDTH: u32 = 1280;
+pub const LARGE_HEIGHT: u32 = 960;
+
+/// The large photos, made on the first call: on the first request of `/photo`, not when the
+/// server starts, so that the lessons and tests that never ask for one never pay for them.
+pub fn large() -> &'static [Bytes] {
+    static LARGE_MADE: OnceLock<Vec<Bytes>> = OnceLock::new();
+    LARGE_MADE.get_or_init(|| {
+        (0..PHOTOS)
+            .map(|seed| {
+                let photo = lesson_04_codec::synthetic_photo_on_this_thread(
+                    seed,
+                    LARGE_WIDTH,
+                    LARGE_HEIGHT,
+                );
+                Bytes::from(lesson_04_codec::encode_jpeg(&photo, QUALITY))
+            })
+            .collect()
+    })
+}
+
 /// The photos, made on the first call.
 pub fn all() -> &'static [Bytes] {
     static PHOTOS_MADE: OnceLock<Vec<Bytes>> = OnceLock::new();

@@ -5,6 +5,8 @@
 //! | `/delay/{ms}` | `200` after `ms` milliseconds (by the kernel's clock, not tokio's millisecond ticks: see `precise`), at most [`MAX_DELAY_MS`] |
 //! | `/bytes/{n}` | `200` with a body of `n` bytes, at most [`MAX_BYTES`] |
 //! | `/image/{id}` | `200` with a JPEG photo, `id` at most [`MAX_IMAGE_ID`] |
+//! | `/image/{id}/{ms}` | the same photo after `ms` milliseconds, at most [`MAX_DELAY_MS`]: a slow download |
+//! | `/photo/{id}/{ms}` | a large JPEG photo (1280x960) after `ms` milliseconds; made on the first request |
 //! | `/status/{code}` | that status, from 200 to 599 |
 //! | `/flaky/{percent}/{key}` | `503` for about `percent`% of attempts, else `200` (see [`fails`]) |
 //! | `/stall` | nothing for [`STALL_MS`], longer than any sensible client timeout |
@@ -28,7 +30,7 @@ use tokio::sync::watch;
 use crate::flaky::Attempts;
 pub use crate::flaky::{MAX_KEY_LEN, MAX_KEYS, MAX_TIMES_KEPT, Seen, fails};
 use crate::payload::Payload;
-pub use crate::photos::{HEIGHT, PHOTOS, WIDTH};
+pub use crate::photos::{HEIGHT, LARGE_HEIGHT, LARGE_WIDTH, PHOTOS, WIDTH};
 use crate::precise::Timer;
 use crate::stats::Counters;
 
@@ -127,6 +129,8 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
         ["delay", ms] => delay(ms, state).await,
         ["bytes", n] => bytes(n, state),
         ["image", id] => image(id, state),
+        ["image", id, ms] => slow_image(id, ms, state).await,
+        ["photo", id, ms] => large_photo(id, ms, state).await,
         ["status", code] => status(code),
         ["flaky", percent, key] => flaky(percent, key, state),
         ["stall"] => stall(state).await,
@@ -138,7 +142,7 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
     }
 }
 
-const INDEX: &str = "local-server: /delay/{ms} /bytes/{n} /image/{id} /status/{code} \
+const INDEX: &str = "local-server: /delay/{ms} /bytes/{n} /image/{id} /image/{id}/{ms} /photo/{id}/{ms} /status/{code} \
                      /flaky/{percent}/{key} /stall /drip/{chunks}/{ms}\n";
 
 /// Answers after `ms` milliseconds, the stand-in for a slow web service.
@@ -176,6 +180,31 @@ fn image(id: &str, state: &State) -> Answer {
         Payload::once(photo),
         "image/jpeg",
     ))
+}
+
+/// The photo of `/image/{id}`, after `ms` milliseconds: a download that takes time, as one from
+/// a real web service does, without costing the server any CPU while it waits.
+async fn slow_image(id: &str, ms: &str, state: &State) -> Answer {
+    let ms = number("delay", ms, 0, MAX_DELAY_MS)?;
+    let photo = image(id, state)?;
+    tokio::select! {
+        () = tokio::time::sleep(Duration::from_millis(ms)) => Ok(photo),
+        () = state.stopping() => Err(shutting_down()),
+    }
+}
+
+/// A large photo after `ms` milliseconds: the photos are made on the first request (about
+/// 0.1 s of CPU on the server's thread; a lesson asks for one before it measures).
+async fn large_photo(id: &str, ms: &str, state: &State) -> Answer {
+    let id = number("photo id", id, 0, MAX_IMAGE_ID)?;
+    let ms = number("delay", ms, 0, MAX_DELAY_MS)?;
+    let photo = crate::photos::large()[(id % PHOTOS) as usize].clone();
+    tokio::select! {
+        () = tokio::time::sleep(Duration::from_millis(ms)) => {
+            Ok(with_type(StatusCode::OK, Payload::once(photo), "image/jpeg"))
+        }
+        () = state.stopping() => Err(shutting_down()),
+    }
 }
 
 /// The status code asked for, with a one-line body (none where HTTP forbids one).

@@ -1,0 +1,191 @@
+//! One measured run of one way: the heartbeat beside it, the server's requests in flight sampled
+//! while downloads remain, photos held and threads counted, spans recorded when asked.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use lesson_kit::timeline::{Recorder, Timeline};
+use local_server::{LocalServer, reqwest};
+use tokio::runtime::Runtime;
+
+use crate::gauge::{Gauge, SAMPLE_EVERY};
+use crate::heartbeat::{Heartbeat, Lateness};
+use crate::{Done, PhotoUrl, Setup};
+
+/// What every way shares: the client, the batch, the counters, the spans being recorded.
+#[derive(Debug)]
+pub struct Shared {
+    client: Mutex<reqwest::Client>,
+    pub photos: Vec<PhotoUrl>,
+    pub setup: Setup,
+    pub gauge: Arc<Gauge>,
+    /// This executable, started again as the process pool's workers.
+    pub program: PathBuf,
+    spans: Mutex<Option<Spans>>,
+}
+
+impl Shared {
+    pub fn new(photos: Vec<PhotoUrl>, setup: Setup) -> Shared {
+        Shared {
+            client: Mutex::new(crate::client()),
+            photos,
+            setup,
+            gauge: Arc::default(),
+            program: std::env::current_exe().expect("the lesson's own executable"),
+            spans: Mutex::new(None),
+        }
+    }
+
+    /// The client of this run (a clone shares its connections).
+    pub fn client(&self) -> reqwest::Client {
+        self.client
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// A download that started at `started` has just ended.
+    pub fn download_span(&self, started: Instant) {
+        if let Some(spans) = self
+            .spans
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            spans.downloads.push((started, Instant::now()));
+        }
+    }
+
+    /// CPU work on `worker` (a thread, or a worker process) from `started` until now.
+    pub fn cpu_span(&self, worker: String, started: Instant) {
+        if let Some(spans) = self
+            .spans
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            spans.cpu.push((worker, started, Instant::now()));
+        }
+    }
+}
+
+/// The spans of one recorded run.
+#[derive(Debug, Default)]
+struct Spans {
+    downloads: Vec<(Instant, Instant)>,
+    cpu: Vec<(String, Instant, Instant)>,
+}
+
+/// What one run of one way did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub done: Vec<Done>,
+    pub lateness: Lateness,
+    pub peak_held: usize,
+    pub peak_threads: usize,
+    /// The most thumbnails being made at once.
+    pub peak_working: usize,
+    /// The server's requests in flight, on average while downloads remained.
+    pub mean_in_flight: f64,
+    pub server_peak: u64,
+}
+
+/// Runs `way` once on a runtime and a client of its own (so that no run inherits another's
+/// threads or connections), with the heartbeat on that runtime and a sampler of the server's
+/// requests in flight; with `record`, also returns the timeline of its downloads and CPU work.
+/// Dropping the runtime at the end joins its blocking threads.
+pub fn measured(
+    ctx: &crate::Ctx,
+    server: &LocalServer,
+    record: Option<(&str, &str)>,
+    way: impl FnOnce(&crate::Ctx, &Runtime) -> Vec<Done>,
+) -> (Outcome, Option<Timeline>) {
+    let runtime = &crate::runtime(ctx.setup.workers);
+    *ctx.client.lock().unwrap_or_else(|e| e.into_inner()) = crate::client();
+    ctx.gauge.reset();
+    server.reset_stats();
+    let recorder = record.map(|_| Recorder::new());
+    if recorder.is_some() {
+        *ctx.spans.lock().unwrap_or_else(|e| e.into_inner()) = Some(Spans::default());
+    }
+    let heartbeat = Heartbeat::start(runtime.handle());
+    let finished = AtomicBool::new(false);
+    let done = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !finished.load(Relaxed) && ctx.gauge.downloads_ended() < ctx.photos.len() {
+                ctx.gauge.in_flight_sample(server.stats().in_flight);
+                std::thread::sleep(SAMPLE_EVERY);
+            }
+        });
+        let done = way(ctx, runtime);
+        finished.store(true, Relaxed);
+        done
+    });
+    let lateness = heartbeat.stop(runtime.handle());
+    let spans = ctx.spans.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let timeline = recorder
+        .zip(spans)
+        .zip(record)
+        .map(|((recorder, spans), (name, title))| {
+            let rows = (ctx.setup.concurrency, ctx.setup.workers);
+            draw(recorder, spans, rows, name, title)
+        });
+    let outcome = Outcome {
+        done,
+        lateness,
+        peak_held: ctx.gauge.peak_held(),
+        peak_threads: ctx.gauge.peak_threads(),
+        peak_working: ctx.gauge.peak_working(),
+        mean_in_flight: ctx.gauge.mean_in_flight(),
+        server_peak: server.stats().peak_in_flight,
+    };
+    (outcome, timeline)
+}
+
+/// Downloads on as few rows as hold them without overlap, then one row per CPU worker; at least
+/// `rows.0` download rows and `rows.1` CPU rows, so that a run that used fewer draws as many.
+fn draw(
+    recorder: Recorder,
+    mut spans: Spans,
+    rows: (usize, usize),
+    name: &str,
+    title: &str,
+) -> Timeline {
+    spans.downloads.sort_by_key(|&(start, _)| start);
+    let mut ends: Vec<Instant> = Vec::new(); // the end of the last span on each download row
+    for &(start, end) in &spans.downloads {
+        let row = match ends.iter().position(|&e| e <= start) {
+            Some(row) => row,
+            None => {
+                ends.push(start);
+                ends.len() - 1
+            }
+        };
+        ends[row] = end;
+        recorder.span(row, start, end);
+    }
+    if ends.len() < rows.0 {
+        ends.resize(rows.0, Instant::now());
+    }
+    let (download_rows, cpu_rows_at_least) = (ends.len(), rows.1);
+    let mut rows: Vec<String> = (1..=download_rows)
+        .map(|r| format!("download {r}"))
+        .collect();
+    spans.cpu.sort_by_key(|(_, start, _)| *start);
+    let mut cpu_rows: HashMap<String, usize> = HashMap::new();
+    for (worker, start, end) in spans.cpu {
+        let next = rows.len();
+        let row = *cpu_rows.entry(worker).or_insert(next);
+        if row == next {
+            rows.push(format!("CPU {}", row - download_rows + 1));
+        }
+        recorder.span(row, start, end);
+    }
+    while rows.len() < download_rows + cpu_rows_at_least {
+        rows.push(format!("CPU {}", rows.len() - download_rows + 1));
+    }
+    recorder.finish(name, title, rows)
+}
