@@ -5,6 +5,7 @@
 //! | `/delay/{ms}` | `200` after `ms` milliseconds, at most [`MAX_DELAY_MS`] |
 //! | `/bytes/{n}` | `200` with a body of `n` bytes, at most [`MAX_BYTES`] |
 //! | `/image/{id}` | `200` with a JPEG photo, `id` at most [`MAX_IMAGE_ID`] |
+//! | `/image/{id}/{ms}` | the same photo after `ms` milliseconds, at most [`MAX_DELAY_MS`]: a slow download |
 //! | `/status/{code}` | that status, from 200 to 599 |
 //! | `/flaky/{percent}/{key}` | `503` for about `percent`% of attempts, else `200` (see [`fails`]) |
 //! | `/stall` | nothing for [`STALL_MS`], longer than any sensible client timeout |
@@ -123,6 +124,7 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
         ["delay", ms] => delay(ms, state).await,
         ["bytes", n] => bytes(n, state),
         ["image", id] => image(id, state),
+        ["image", id, ms] => slow_image(id, ms, state).await,
         ["status", code] => status(code),
         ["flaky", percent, key] => flaky(percent, key, state),
         ["stall"] => stall(state).await,
@@ -134,7 +136,7 @@ async fn route(request: &Request<Incoming>, state: &State) -> Answer {
     }
 }
 
-const INDEX: &str = "local-server: /delay/{ms} /bytes/{n} /image/{id} /status/{code} \
+const INDEX: &str = "local-server: /delay/{ms} /bytes/{n} /image/{id} /image/{id}/{ms} /status/{code} \
                      /flaky/{percent}/{key} /stall /drip/{chunks}/{ms}\n";
 
 /// Answers after `ms` milliseconds, the stand-in for a slow web service.
@@ -164,6 +166,17 @@ fn image(id: &str, state: &State) -> Answer {
         Payload::once(photo),
         "image/jpeg",
     ))
+}
+
+/// The photo of `/image/{id}`, after `ms` milliseconds: a download that takes time, as one from
+/// a real web service does, without costing the server any CPU while it waits.
+async fn slow_image(id: &str, ms: &str, state: &State) -> Answer {
+    let ms = number("delay", ms, 0, MAX_DELAY_MS)?;
+    let photo = image(id, state)?;
+    tokio::select! {
+        () = tokio::time::sleep(Duration::from_millis(ms)) => Ok(photo),
+        () = state.stopping() => Err(shutting_down()),
+    }
 }
 
 /// The status code asked for, with a one-line body (none where HTTP forbids one).

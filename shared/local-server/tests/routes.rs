@@ -49,6 +49,11 @@ fn image_serves_the_same_jpeg_for_the_same_photo() {
     assert_ne!(three, four);
     let decoded = lesson_04_codec::decode_jpeg(&three).unwrap();
     assert_eq!((decoded.width, decoded.height), (640, 480));
+    // The slow route sends the same photo, after its delay.
+    let started = Instant::now();
+    let slow = get(&client, &server, "/image/3/40").bytes().unwrap();
+    assert_eq!(slow, three);
+    assert!(started.elapsed() >= Duration::from_millis(40));
 }
 
 #[test]
@@ -98,6 +103,8 @@ fn absurd_parameters_are_refused_at_once_and_unknown_paths_are_not_found() {
         "/bytes/",
         "/bytes/1000000000000000",
         "/image/10000000",
+        "/image/1/1000000000000",
+        "/image/10000000/5",
         "/status/99",
         "/status/600",
         "/flaky/101/a",

@@ -1,0 +1,84 @@
+//! The timed batch: a pipeline's time against its ideal, judged only on a machine that is free.
+
+use std::time::Duration;
+
+use lesson_kit::capacity::Capacity;
+use lesson_kit::exercise::Sandbox;
+use lesson_kit::value::format_duration;
+
+use super::expected::every_result;
+use super::{BUSY, BUSY_TRIES, Judge, Judged, TRIES, wrong};
+
+/// The CPU time the timed batch aims at, spread over two cores: long enough to time, short
+/// enough to keep the check quick.
+const TIMED_CPU: Duration = Duration::from_millis(800);
+
+impl Judge {
+    /// Photos whose download takes as long as half a thumbnail: two phases take twice the
+    /// pipeline's ideal, a pipeline with one worker too.
+    pub(super) fn close_to_ideal(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2) as f64;
+        let delay = self.balanced_delay();
+        let n = (TIMED_CPU.as_secs_f64() / self.costs.thumbnail.as_secs_f64().max(1e-4))
+            .round()
+            .clamp(12.0, 80.0) as usize;
+        let download = delay + self.costs.download;
+        let ideal = self.costs.pipeline(n, download, cores);
+        let two_phases = self.costs.two_phases(n, download, cores);
+        let allowed = ideal.mul_f64(1.3) + Duration::from_millis(50);
+        let mut took = Vec::new();
+        let mut busy = false;
+        while took.len() < BUSY_TRIES {
+            let cases = self.photos(n, delay.as_millis() as u64);
+            let urls: Vec<String> = cases.iter().map(|(url, _)| url.clone()).collect();
+            let seen = self.batch(sandbox, &urls, &[])?;
+            every_result(&cases, &seen.reply)?;
+            if seen.wall <= allowed {
+                return Ok(format!(
+                    "{n} photos, each {} to download and {} to make into a thumbnail: {} \
+                     against a pipeline's ideal of {} on {cores} cores (two phases: {})",
+                    format_duration(download),
+                    format_duration(self.costs.thumbnail),
+                    format_duration(seen.wall),
+                    format_duration(ideal),
+                    format_duration(two_phases)
+                ));
+            }
+            took.push(seen.wall);
+            if took.len() >= TRIES {
+                busy = Capacity::now(2).busy();
+                if !busy {
+                    break;
+                }
+            }
+        }
+        let fastest = took.iter().min().copied().unwrap_or_default();
+        if busy {
+            return Err(Judged::Wrong(format!(
+                "{BUSY}the batch took {} at best of {} tries, the ideal is {}",
+                format_duration(fastest),
+                took.len(),
+                format_duration(ideal)
+            )));
+        }
+        let how = if fastest >= two_phases.mul_f64(0.85) {
+            format!(
+                "about as long as downloading everything, then making every thumbnail ({}), \
+                 or as one worker making them: make the thumbnail of one photo while the next \
+                 downloads, on {cores} workers",
+                format_duration(two_phases)
+            )
+        } else {
+            "do the workers wait for each other, or hold a lock while making a thumbnail?"
+                .to_string()
+        };
+        wrong(format!(
+            "{n} photos took {} at best of {} tries, against a pipeline's ideal of {} (allowed \
+             up to {}): {how}",
+            format_duration(fastest),
+            took.len(),
+            format_duration(ideal),
+            format_duration(allowed)
+        ))
+    }
+}
