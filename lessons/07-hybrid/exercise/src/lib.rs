@@ -37,7 +37,8 @@ pub struct Request {
 pub type Results = Vec<Result<Thumbnail, Failed>>;
 
 /// The function the exercise asks for, its future boxed so the runner can hold it.
-pub type Thumbnails = fn(reqwest::Client, Vec<String>, usize) -> Pin<Box<dyn Future<Output = Results>>>;
+pub type Thumbnails =
+    fn(reqwest::Client, Vec<String>, usize) -> Pin<Box<dyn Future<Output = Results>>>;
 
 /// The answer, as the runner calls it.
 #[derive(Clone, Copy)]

@@ -102,7 +102,11 @@ pub async fn download(client: &reqwest::Client, url: &str) -> Result<Photo, Fail
         url: url.to_string(),
         why,
     };
-    let response = client.get(url).send().await.map_err(|e| failed(e.to_string()))?;
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| failed(e.to_string()))?;
     if !response.status().is_success() {
         return Err(failed(format!("status {}", response.status().as_u16())));
     }

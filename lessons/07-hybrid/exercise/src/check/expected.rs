@@ -7,9 +7,9 @@ use local_server::LocalServer;
 use local_server::routes::PHOTOS;
 
 use super::{Judged, wrong};
+use crate::BatchSeen;
 use crate::photos::{make_thumbnail, photo_for_the_judge};
 use crate::run::Seen;
-use crate::BatchSeen;
 
 /// Costs measured by the judge, on this machine, before the checks.
 #[derive(Debug, Clone)]
@@ -89,8 +89,18 @@ fn download_all(server: &LocalServer) -> Result<Downloaded, String> {
             for id in 0..PHOTOS {
                 let url = server.url(&format!("/image/{id}"));
                 let started = Instant::now();
-                let body = async { client.get(&url).send().await?.error_for_status()?.bytes().await };
-                let jpeg = body.await.map_err(|e| format!("could not download {url}: {e}"))?;
+                let body = async {
+                    client
+                        .get(&url)
+                        .send()
+                        .await?
+                        .error_for_status()?
+                        .bytes()
+                        .await
+                };
+                let jpeg = body
+                    .await
+                    .map_err(|e| format!("could not download {url}: {e}"))?;
                 if round == 1 {
                     times.push(started.elapsed());
                     photos.push((url, jpeg.to_vec()));
@@ -112,7 +122,7 @@ pub(super) enum Expected {
     Failed,
 }
 
-/// One result per URL, each what the URL must end as.
+/// One result per URL, each what the URL must end as; then no task left running.
 pub(super) fn every_result(cases: &[(String, Expected)], seen: &BatchSeen) -> Result<(), Judged> {
     let results = &seen.results;
     for (url, _) in results {
@@ -121,25 +131,32 @@ pub(super) fn every_result(cases: &[(String, Expected)], seen: &BatchSeen) -> Re
         }
     }
     let n = cases.len();
-    for (place, (url, expected)) in cases.iter().enumerate() {
-        let of_url: Vec<&Seen> = results
-            .iter()
-            .filter(|(seen, _)| seen == url)
-            .map(|(_, seen)| seen)
-            .collect();
-        if of_url.is_empty() {
-            let which = if place + 1 == n {
-                "the last photo of the batch".to_string()
-            } else {
-                format!("photo {} of {n}", place + 1)
-            };
-            return wrong(format!(
-                "{} results for {n} photos: none for {url}, {which}. Did the answer return \
-                 before every thumbnail was done? Collect results until their channel closes, \
-                 and wait for every worker",
-                results.len()
-            ));
-        }
+    let of = |url: &String| -> Vec<&Seen> {
+        let of_url = results.iter().filter(|(seen, _)| seen == url);
+        of_url.map(|(_, seen)| seen).collect()
+    };
+    let missing: Vec<usize> = (0..n).filter(|&i| of(&cases[i].0).is_empty()).collect();
+    if let Some(&first) = missing.first() {
+        let last = if missing.contains(&(n - 1)) {
+            ", among them the last photo of the batch"
+        } else {
+            ""
+        };
+        return wrong(format!(
+            "{} results for {n} photos: none for {} (photo {} of {n}){}{last}. Did the answer \
+             return before every thumbnail was made? Collect results until their channel \
+             closes, and wait for every worker",
+            results.len(),
+            cases[first].0,
+            first + 1,
+            match missing.len() {
+                1 => String::new(),
+                more => format!(" and {} more", more - 1),
+            },
+        ));
+    }
+    for (url, expected) in cases {
+        let of_url = of(url);
         if of_url.len() > 1 {
             return wrong(format!("{url} has {} results, not one", of_url.len()));
         }
@@ -158,9 +175,18 @@ pub(super) fn every_result(cases: &[(String, Expected)], seen: &BatchSeen) -> Re
             }
             (Expected::Failed, Seen::Failed(_)) => {}
             (Expected::Failed, Seen::Thumbnail { .. }) => {
-                return wrong(format!("{url} cannot be downloaded, yet it has a thumbnail"));
+                return wrong(format!(
+                    "{url} cannot be downloaded, yet it has a thumbnail"
+                ));
             }
         }
+    }
+    if seen.tasks_left > 0 {
+        return wrong(format!(
+            "the answer returned while {} of its tasks were still running: wait for every \
+             task it spawned before returning",
+            seen.tasks_left
+        ));
     }
     Ok(())
 }

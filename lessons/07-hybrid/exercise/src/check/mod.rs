@@ -25,8 +25,8 @@ const TRIES: usize = 3;
 const BUSY_TRIES: usize = 5;
 /// The client's timeout per request, set by the runner: nothing here should come near it.
 const TIMEOUT_MS: u64 = 3_000;
-/// The longest the judge waits for one batch: the longest takes well under a second.
-const REPLY_WITHIN: Duration = Duration::from_secs(6);
+/// The longest the judge waits for one batch: the longest takes about a second on a busy machine.
+const REPLY_WITHIN: Duration = Duration::from_secs(4);
 /// Marks a failure that only a busy machine explains (see [`Judge::check`]).
 const BUSY: &str = "busy: ";
 
@@ -214,13 +214,6 @@ impl Judge {
         };
         if let Some(why) = &seen.reply.cannot_start {
             return wrong(format!("the check could not start the client: {why}"));
-        }
-        if seen.reply.tasks_left > 0 {
-            return wrong(format!(
-                "the answer returned while {} of its tasks were still running: wait for every \
-                 task it spawned before returning",
-                seen.reply.tasks_left
-            ));
         }
         Ok(seen)
     }

@@ -17,7 +17,9 @@ impl Judge {
     /// Photos whose download takes as long as half a thumbnail: two phases take twice the
     /// pipeline's ideal, a pipeline with one worker too.
     pub(super) fn close_to_ideal(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2) as f64;
+        let cores = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(2) as f64;
         let delay = self.balanced_delay();
         let n = (TIMED_CPU.as_secs_f64() / self.costs.thumbnail.as_secs_f64().max(1e-4))
             .round()
