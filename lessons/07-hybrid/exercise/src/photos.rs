@@ -175,3 +175,27 @@ pub(crate) fn counts() -> Counts {
 pub(crate) fn photo_for_the_judge(url: String, jpeg: Vec<u8>) -> Photo {
     Photo::new(url, jpeg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The only test that touches the counts: tests run in parallel, the counts are global.
+    #[test]
+    fn photos_are_counted_alive_from_download_to_thumbnail() {
+        reset(std::thread::current().id());
+        let photo = |n: u8| Photo::new(format!("photo {n}"), vec![n; 10]);
+        let (a, b, c) = (photo(1), photo(2), photo(3));
+        assert_eq!(counts().peak_photos, 3);
+        drop((a, b));
+        let d = photo(4);
+        assert_eq!((counts().peak_photos, counts().photos_left), (3, 2));
+        // Not a JPEG: an empty thumbnail, made on the thread named as the runtime's.
+        let made = make_thumbnail(c);
+        assert_eq!((made.size(), made.checksum()), ((0, 0), 0));
+        let counts = counts();
+        assert_eq!((counts.photos_left, counts.thumbnails_made), (1, 1));
+        assert_eq!(counts.made_on_runtime, 1);
+        drop(d);
+    }
+}

@@ -65,12 +65,20 @@ fn every_wrong_answer_fails_and_every_right_one_passes() {
             &["among them the last photo of the batch"],
         ),
         (
+            "in_batches_of_max_photos.rs",
+            &["about as long as downloading everything, then making every thumbnail"],
+        ),
+        (
             "never_ends_when_a_download_fails.rs",
             &["had not returned after 4 s", "cannot be downloaded"],
         ),
     ];
     for (file, reasons) in expected {
         let (part, summary) = section(&text, file);
+        // Only its speed is wrong: a busy machine may leave it unjudged rather than fail it.
+        if *file == "in_batches_of_max_photos.rs" && summary.contains("speed not judged") {
+            continue;
+        }
         assert!(summary.ends_with(": failed"), "{file} must fail:\n{part}");
         for reason in *reasons {
             assert!(

@@ -190,3 +190,25 @@ pub(super) fn every_result(cases: &[(String, Expected)], seen: &BatchSeen) -> Re
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_slower_stage_sets_the_pace_and_the_other_adds_one_photo() {
+        let ms = Duration::from_millis;
+        let costs = Costs {
+            thumbnail: ms(30),
+            download: ms(0),
+            checksums: Vec::new(),
+        };
+        // Balanced: 10 downloads of 15 ms, 10 thumbnails of 30 ms on 2 cores.
+        assert_eq!(costs.pipeline(10, ms(15), 2.0), ms(180));
+        assert_eq!(costs.two_phases(10, ms(15), 2.0), ms(300));
+        // One core: the thumbnails set the pace, the first download comes before them.
+        assert_eq!(costs.pipeline(10, ms(15), 1.0), ms(315));
+        // Slow downloads: they set the pace, the last thumbnail comes after them.
+        assert_eq!(costs.pipeline(10, ms(40), 2.0), ms(430));
+    }
+}
