@@ -116,27 +116,40 @@ pub async fn download(client: &reqwest::Client, url: &str) -> Result<Photo, Fail
 // ANCHOR_END: download
 
 // ANCHOR: make_thumbnail
-
 /// Makes the thumbnail of a photo: lesson 04's decode, Lanczos resize and encode, milliseconds
 /// of CPU work that never awaits. The photo leaves memory when the thumbnail is done.
 pub fn make_thumbnail(photo: Photo) -> Thumbnail {
-    // ANCHOR_END: make_thumbnail
+    count_if_on_the_runtime();
+    let made = thumbnail(&photo.jpeg, &mut || {});
+    MADE.fetch_add(1, SeqCst);
+    Thumbnail::of(&photo, made)
+}
+// ANCHOR_END: make_thumbnail
+
+/// Counts a thumbnail made on the thread that runs the runtime's tasks.
+fn count_if_on_the_runtime() {
     let here = std::thread::current().id();
     if *RUNTIME_THREAD.lock().unwrap_or_else(|p| p.into_inner()) == Some(here) {
         ON_RUNTIME.fetch_add(1, SeqCst);
     }
-    let made = thumbnail(&photo.jpeg, &mut || {});
-    MADE.fetch_add(1, SeqCst);
-    let (width, height, checksum) = match made {
-        Ok(t) => (t.width, t.height, content_hash(&t.jpeg)),
-        // The server only sends JPEGs; a photo that is not one gets an empty thumbnail.
-        Err(_) => (0, 0, 0),
-    };
-    Thumbnail {
-        url: photo.url.clone(),
-        width,
-        height,
-        checksum,
+}
+
+impl Thumbnail {
+    fn of(
+        photo: &Photo,
+        made: Result<lesson_04_process_pool::thumbnails::Thumbnail, String>,
+    ) -> Thumbnail {
+        let (width, height, checksum) = match made {
+            Ok(t) => (t.width, t.height, content_hash(&t.jpeg)),
+            // The server only sends JPEGs; a photo that is not one gets an empty thumbnail.
+            Err(_) => (0, 0, 0),
+        };
+        Thumbnail {
+            url: photo.url.clone(),
+            width,
+            height,
+            checksum,
+        }
     }
 }
 

@@ -25,8 +25,11 @@ const TRIES: usize = 3;
 const BUSY_TRIES: usize = 5;
 /// The client's timeout per request, set by the runner: nothing here should come near it.
 const TIMEOUT_MS: u64 = 3_000;
-/// The longest the judge waits for one batch: the longest takes about a second on a busy machine.
-const REPLY_WITHIN: Duration = Duration::from_secs(4);
+/// The longest the judge waits for a batch: this, plus [`SLOWDOWN`] times the batch's CPU work.
+const REPLY_BASE: Duration = Duration::from_secs(3);
+/// A batch on a machine busy with other programs may take many times its ideal (ten times, at a
+/// load of 15 on 2 cores); only an answer that waits for ever takes longer than this.
+const SLOWDOWN: u32 = 20;
 /// Marks a failure that only a busy machine explains (see [`Judge::check`]).
 const BUSY: &str = "busy: ";
 
@@ -101,27 +104,36 @@ impl Judge {
 
     pub fn check(&mut self) -> Checklist {
         let mut checklist = Checklist::new();
-        let checks: [(&str, Check); 5] = [
+        // Each check, and the most photos in one of its batches.
+        let checks: [(&str, Check, usize); 5] = [
             (
                 "every photo gets one thumbnail, its checksum right",
                 Judge::every_thumbnail,
+                8,
             ),
             (
                 "a failed download is reported, the others complete",
                 Judge::failed_download_reported,
+                8,
             ),
-            ("at most 4 photos in memory at once", Judge::photos_bounded),
+            (
+                "at most 4 photos in memory at once",
+                Judge::photos_bounded,
+                24,
+            ),
             (
                 "the CPU work stays off the runtime's thread",
                 Judge::runtime_free,
+                12,
             ),
             (
                 "the batch ends close to a pipeline's ideal",
                 Judge::close_to_ideal,
+                self.timed_photos(),
             ),
         ];
-        for (name, check) in checks {
-            match self.contained(name, check) {
+        for (name, check, photos) in checks {
+            match self.contained(name, check, photos) {
                 Err(busy) if busy.starts_with(BUSY) => {
                     checklist.not_judged(name, &busy[BUSY.len()..])
                 }
@@ -132,11 +144,11 @@ impl Judge {
     }
 
     /// Runs one check in a fresh runner and turns its faults into the check's failure.
-    fn contained(&mut self, name: &str, check: Check) -> Result<String, String> {
+    fn contained(&mut self, name: &str, check: Check, photos: usize) -> Result<String, String> {
         if let Some(earlier) = &self.hung {
             return Err(format!("not run: {earlier}"));
         }
-        let mut sandbox = Sandbox::start(self.limits()).map_err(|f| f.to_string())?;
+        let mut sandbox = Sandbox::start(self.limits(photos)).map_err(|f| f.to_string())?;
         self.files = sandbox.files.clone();
         let result = check(self, &mut sandbox);
         let printed = sandbox.printed();
@@ -163,11 +175,12 @@ impl Judge {
         })
     }
 
-    /// The server's port is the only one the answer may connect to.
-    fn limits(&self) -> Limits {
+    /// The server's port is the only one the answer may connect to; a batch of `photos` must
+    /// return within [`REPLY_BASE`] plus [`SLOWDOWN`] times their thumbnails' CPU time.
+    fn limits(&self, photos: usize) -> Limits {
         let port = self.server.address().port();
         Limits {
-            reply_within: REPLY_WITHIN,
+            reply_within: REPLY_BASE + self.costs.thumbnail * (SLOWDOWN * photos as u32),
             connect_ports: vec![port],
             ..Limits::default()
         }
