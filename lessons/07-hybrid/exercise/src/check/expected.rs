@@ -51,11 +51,13 @@ impl Costs {
     /// The ideal of a streaming pipeline: `n` photos downloaded one after another, each taking
     /// `download`, while `cores` make thumbnails. The slower stage sets the pace; the other adds
     /// one photo's worth (the first download before any thumbnail, or the last thumbnail after
-    /// the last download).
+    /// the last download). The cores also run each download's own work (client and server, at
+    /// most the time of a download without delay).
     pub fn pipeline(&self, n: usize, download: Duration, cores: f64) -> Duration {
         let (n, cpu) = (n as f64, self.thumbnail.as_secs_f64());
         let fetching = n * download.as_secs_f64() + cpu;
-        let making = n * cpu / cores.max(1.0) + download.as_secs_f64();
+        let per_photo = cpu + self.download.as_secs_f64();
+        let making = n * per_photo / cores.max(1.0) + download.as_secs_f64();
         Duration::from_secs_f64(fetching.max(making))
     }
 

@@ -31,7 +31,7 @@ impl Judge {
         let download = delay + self.costs.download;
         let ideal = self.costs.pipeline(n, download, cores);
         let two_phases = self.costs.two_phases(n, download, cores);
-        let allowed = ideal.mul_f64(1.3) + Duration::from_millis(50);
+        let allowed = ideal.mul_f64(1.4) + Duration::from_millis(50);
         let mut took = Vec::new();
         let mut busy = false;
         while took.len() < BUSY_TRIES {
