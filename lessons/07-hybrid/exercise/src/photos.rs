@@ -116,8 +116,9 @@ pub async fn download(client: &reqwest::Client, url: &str) -> Result<Photo, Fail
 // ANCHOR_END: download
 
 // ANCHOR: make_thumbnail
-/// Makes the thumbnail of a photo: lesson 04's decode, Lanczos resize and encode, milliseconds
-/// of CPU work that never awaits. The photo leaves memory when the thumbnail is done.
+/// Makes the thumbnail of a photo with lesson 04's function (JPEG decode, fit in 800 x 800 with
+/// a Lanczos filter, JPEG encode): milliseconds of CPU work that never awaits. The photo leaves
+/// memory when the thumbnail is done.
 pub fn make_thumbnail(photo: Photo) -> Thumbnail {
     count_if_on_the_runtime();
     let made = thumbnail(&photo.jpeg, &mut || {});
