@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use lesson_kit::capacity::Capacity;
+use lesson_kit::capacity::{Capacity, Prober};
 use lesson_kit::exercise::Sandbox;
 use lesson_kit::value::format_duration;
 use local_server::routes::{MAX_IMAGE_ID, PHOTOS};
@@ -105,11 +105,18 @@ impl Judge {
     pub(super) fn runtime_free(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
         let delay = self.balanced_delay().as_millis() as u64;
         let mut lags = Vec::new();
+        let mut busy = false;
         for _ in 0..TRIES {
             let cases = self.photos(12, delay);
             let n = cases.len();
             let urls: Vec<String> = cases.iter().map(|(url, _)| url.clone()).collect();
-            let seen = self.batch(sandbox, &urls, &[])?;
+            // Watched like the timed batch: did other programs take the cores meanwhile?
+            let mut prober = Prober::new(2);
+            prober.probe();
+            let seen = prober.watch(|| self.batch(sandbox, &urls, &[]));
+            prober.probe();
+            busy |= prober.finish().busy();
+            let seen = seen?;
             every_result(&cases, &seen.reply)?;
             let lag = Duration::from_micros(seen.reply.worst_lag_us);
             let on_runtime = seen.reply.counts.made_on_runtime;
@@ -133,7 +140,7 @@ impl Judge {
             }
             lags.push(format_duration(lag));
         }
-        if Capacity::now(2).busy() {
+        if busy || Capacity::now(2).busy() {
             return Err(Judged::Wrong(format!(
                 "{BUSY}the heartbeat woke up to {} late in {TRIES} tries",
                 lags.join(", ")

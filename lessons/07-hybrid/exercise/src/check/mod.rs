@@ -22,7 +22,7 @@ const MAX_PHOTOS: usize = 4;
 /// A speed or a lag that fell short is measured again, this many times in all, before it fails.
 const TRIES: usize = 3;
 /// On a busy machine, a batch too slow is measured up to this many times in all.
-const BUSY_TRIES: usize = 5;
+const BUSY_TRIES: usize = 4;
 /// The client's timeout per request, set by the runner: nothing here should come near it.
 const TIMEOUT_MS: u64 = 3_000;
 /// The longest the judge waits for a batch: this, plus [`SLOWDOWN`] times the batch's CPU work.

@@ -11,7 +11,7 @@ use super::{BUSY, BUSY_TRIES, Judge, Judged, TRIES, wrong};
 
 /// The CPU time the timed batch aims at, spread over two cores: long enough to time, short
 /// enough to keep the check quick.
-const TIMED_CPU: Duration = Duration::from_millis(800);
+const TIMED_CPU: Duration = Duration::from_millis(600);
 
 impl Judge {
     /// Photos in the timed batch: [`TIMED_CPU`] of thumbnails.
@@ -79,7 +79,7 @@ impl Judge {
             let least = obtained.iter().copied().fold(f64::MAX, f64::min);
             return Err(Judged::Wrong(format!(
                 "{BUSY}the batch took {} at best of {} tries, the ideal is {} on {cores} cores; \
-                 other programs left as few as {least:.2}",
+                 other programs left as few as {least:.2} cores",
                 format_duration(fastest),
                 took.len(),
                 format_duration(ideal)
