@@ -14,6 +14,7 @@
 pub mod check;
 pub mod photos;
 pub mod run;
+mod spans;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -8,10 +8,13 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::thread::ThreadId;
+use std::time::Instant;
 
 use lesson_04_process_pool::thumbnails::thumbnail;
 use lesson_kit::exercise::submission::content_hash;
 use serde::{Deserialize, Serialize};
+
+use crate::spans;
 
 /// Photos alive now, and the most alive at once since the last [`reset`].
 static ALIVE: AtomicUsize = AtomicUsize::new(0);
@@ -98,6 +101,13 @@ impl Thumbnail {
 /// Downloads one photo: waits for the server (an `.await`, cheap), reads the whole body. A status
 /// other than 2xx, a refused connection or a timeout is a [`Failed`].
 pub async fn download(client: &reqwest::Client, url: &str) -> Result<Photo, Failed> {
+    let started = Instant::now();
+    let photo = fetch(client, url).await;
+    spans::record(started, true);
+    photo
+}
+
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<Photo, Failed> {
     let failed = |why: String| Failed {
         url: url.to_string(),
         why,
@@ -120,19 +130,22 @@ pub async fn download(client: &reqwest::Client, url: &str) -> Result<Photo, Fail
 /// a Lanczos filter, JPEG encode): milliseconds of CPU work that never awaits. The photo leaves
 /// memory when the thumbnail is done.
 pub fn make_thumbnail(photo: Photo) -> Thumbnail {
-    count_if_on_the_runtime();
-    let made = thumbnail(&photo.jpeg, &mut || {});
-    MADE.fetch_add(1, SeqCst);
+    let made = watched(|| thumbnail(&photo.jpeg, &mut || {}));
     Thumbnail::of(&photo, made)
 }
 // ANCHOR_END: make_thumbnail
 
-/// Counts a thumbnail made on the thread that runs the runtime's tasks.
-fn count_if_on_the_runtime() {
+/// Runs the thumbnail work, noting when it ran, and whether on the runtime's own thread.
+fn watched<T>(work: impl FnOnce() -> T) -> T {
     let here = std::thread::current().id();
     if *RUNTIME_THREAD.lock().unwrap_or_else(|p| p.into_inner()) == Some(here) {
         ON_RUNTIME.fetch_add(1, SeqCst);
     }
+    let started = Instant::now();
+    let made = work();
+    MADE.fetch_add(1, SeqCst);
+    spans::record(started, false);
+    made
 }
 
 impl Thumbnail {
@@ -164,6 +177,8 @@ pub struct Counts {
     pub thumbnails_made: usize,
     /// Thumbnails made on the runtime's own thread, where they stop every task meanwhile.
     pub made_on_runtime: usize,
+    /// The share of the thumbnails' time during which a download was in flight too.
+    pub overlap: f64,
 }
 
 /// Starts counting afresh; `runtime` is the thread that will run the answer's tasks.
@@ -173,6 +188,7 @@ pub(crate) fn reset(runtime: ThreadId) {
     PEAK.store(alive, SeqCst);
     MADE.store(0, SeqCst);
     ON_RUNTIME.store(0, SeqCst);
+    spans::reset();
 }
 
 /// The counts since the last [`reset`].
@@ -182,6 +198,7 @@ pub(crate) fn counts() -> Counts {
         photos_left: ALIVE.load(SeqCst),
         thumbnails_made: MADE.load(SeqCst),
         made_on_runtime: ON_RUNTIME.load(SeqCst),
+        overlap: spans::overlap(),
     }
 }
 

@@ -12,6 +12,9 @@ use super::{BUSY, BUSY_TRIES, Judge, Judged, TRIES, wrong};
 /// The CPU time the timed batch aims at, spread over two cores: long enough to time, short
 /// enough to keep the check quick.
 const TIMED_CPU: Duration = Duration::from_millis(600);
+/// A pipeline has a download in flight for most of the time its thumbnails are made; two
+/// phases, or batches of them, never.
+const MIN_OVERLAP: f64 = 0.1;
 
 impl Judge {
     /// Photos in the timed batch: [`TIMED_CPU`] of thumbnails.
@@ -56,15 +59,28 @@ impl Judge {
                 seen => seen?,
             };
             every_result(&cases, &seen.reply)?;
+            // The structure first: it does not depend on the machine's load.
+            let overlap = seen.reply.counts.overlap;
+            if overlap < MIN_OVERLAP {
+                return wrong(format!(
+                    "downloads and thumbnails ran at the same time for only {:.0}% of the time \
+                     thumbnails were being made: the answer downloads photos, then makes their \
+                     thumbnails (all of them at once, or a few at a time). Make the thumbnail of \
+                     one photo while the next one downloads",
+                    overlap * 100.0
+                ));
+            }
             if seen.wall <= allowed(ideal) {
                 return Ok(format!(
                     "{n} photos, each {} to download and {} to make into a thumbnail: {} \
-                     against a pipeline's ideal of {} on {cores} cores (two phases: {})",
+                     against a pipeline's ideal of {} on {cores} cores (two phases: {}); a \
+                     download was in flight during {:.0}% of the thumbnails' time",
                     format_duration(download),
                     format_duration(self.costs.thumbnail),
                     format_duration(seen.wall),
                     format_duration(ideal),
-                    format_duration(two_phases)
+                    format_duration(two_phases),
+                    overlap * 100.0
                 ));
             }
             took.push(seen.wall);
