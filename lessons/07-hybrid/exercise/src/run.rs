@@ -23,6 +23,12 @@ pub enum Seen {
     Failed(String),
 }
 
+impl Seen {
+    pub fn is_thumbnail(&self) -> bool {
+        matches!(self, Seen::Thumbnail { .. })
+    }
+}
+
 /// What the runner saw of one batch, for the judge to decide on.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BatchSeen {

@@ -139,15 +139,28 @@ pub(super) fn every_result(cases: &[(String, Expected)], seen: &BatchSeen) -> Re
     };
     let missing: Vec<usize> = (0..n).filter(|&i| of(&cases[i].0).is_empty()).collect();
     if let Some(&first) = missing.first() {
-        let last = if missing.contains(&(n - 1)) {
-            ", among them the last photo of the batch"
+        let last = match (missing.contains(&(n - 1)), missing.len()) {
+            (false, _) => "",
+            (true, 1) => ", the last photo of the batch",
+            (true, _) => ", among them the last photo of the batch",
+        };
+        let made = seen.counts.thumbnails_made;
+        let why = if made
+            > seen
+                .results
+                .iter()
+                .filter(|(_, s)| s.is_thumbnail())
+                .count()
+        {
+            format!(
+                "{made} thumbnails were made in all, some after the answer had returned: \
+                 collect results until their channel closes, and wait for every worker"
+            )
         } else {
-            ""
+            "was a photo dropped on the way, or a result not sent?".to_string()
         };
         return wrong(format!(
-            "{} results for {n} photos: none for {} (photo {} of {n}){}{last}. Did the answer \
-             return before every thumbnail was made? Collect results until their channel \
-             closes, and wait for every worker",
+            "{} results for {n} photos: none for {} (photo {} of {n}){}{last}. {why}",
             results.len(),
             cases[first].0,
             first + 1,
