@@ -29,12 +29,14 @@ impl Judge {
             .collect()
     }
 
-    /// The server delay that makes one download take half a thumbnail: with two cores making
-    /// thumbnails, the two stages then take as long as each other, and overlapping them halves
-    /// the time of the two phases.
-    pub(super) fn balanced_delay(&self) -> Duration {
-        let half = self.costs.thumbnail / 2;
-        let ms = half.saturating_sub(self.costs.download).as_millis() as u64;
+    /// The server delay that makes one download take a quarter of a thumbnail: downloads long
+    /// enough to overlap (two phases take half as long again as a pipeline), yet quicker than two
+    /// workers make thumbnails, so that a queue of one photo keeps both fed and the cores set the
+    /// pace. (With stages of equal speed, a queue that short would stall each on the other's
+    /// jitter.)
+    pub(super) fn download_delay(&self) -> Duration {
+        let quarter = self.costs.thumbnail / 4;
+        let ms = quarter.saturating_sub(self.costs.download).as_millis() as u64;
         Duration::from_millis(ms)
     }
 
@@ -103,7 +105,7 @@ impl Judge {
     /// The heartbeat, a task on the runner's runtime, wakes every 5 ms; the runner also counts
     /// thumbnails made on the runtime's own thread.
     pub(super) fn runtime_free(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
-        let delay = self.balanced_delay().as_millis() as u64;
+        let delay = self.download_delay().as_millis() as u64;
         let mut lags = Vec::new();
         let mut busy = false;
         for _ in 0..TRIES {

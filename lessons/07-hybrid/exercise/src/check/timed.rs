@@ -23,12 +23,12 @@ impl Judge {
         photos.round().clamp(12.0, 80.0) as usize
     }
 
-    /// Photos whose download takes as long as half a thumbnail: two phases take twice the
-    /// pipeline's ideal, a pipeline with one worker too. A try too slow while the machine was busy
+    /// Photos whose download takes a quarter of a thumbnail: two workers set the pace, and a
+    /// pipeline with one worker takes twice its ideal. A try too slow while the machine was busy
     /// (the kit's prober: probes before and after it, and what other programs used meanwhile) is
     /// measured again, and never failed for it.
     pub(super) fn close_to_ideal(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
-        let delay = self.balanced_delay();
+        let delay = self.download_delay();
         let n = self.timed_photos();
         let download = delay + self.costs.download;
         let cores = lesson_kit::machine::cores().min(2) as f64;
@@ -70,21 +70,33 @@ impl Judge {
                     overlap * 100.0
                 ));
             }
+            // The ideal on the cores this try obtained: min(workers, cores, measured capacity).
+            let mut got = capacity.obtained().unwrap_or(cores).clamp(1.0, cores);
             if seen.wall <= allowed(ideal) {
+                // Fast enough for the whole machine: whatever the probes said, it had the cores.
+                got = cores;
+            }
+            let ideal_here = self.costs.pipeline(n, download, got);
+            if seen.wall <= allowed(ideal_here) {
+                let on = if got > cores - 0.05 {
+                    format!("{cores} cores")
+                } else {
+                    format!("the {got:.2} of {cores} cores other programs left")
+                };
                 return Ok(format!(
                     "{n} photos, each {} to download and {} to make into a thumbnail: {} \
-                     against a pipeline's ideal of {} on {cores} cores (two phases: {}); a \
-                     download was in flight during {:.0}% of the thumbnails' time",
+                     against a pipeline's ideal of {} on {on} (two phases: {}); a download was \
+                     in flight during {:.0}% of the thumbnails' time",
                     format_duration(download),
                     format_duration(self.costs.thumbnail),
                     format_duration(seen.wall),
-                    format_duration(ideal),
-                    format_duration(two_phases),
+                    format_duration(ideal_here),
+                    format_duration(self.costs.two_phases(n, download, got)),
                     overlap * 100.0
                 ));
             }
             took.push(seen.wall);
-            obtained.push(capacity.obtained().unwrap_or(cores));
+            obtained.push(got);
             // Slow while other programs took the cores: measured again, and never failed for it.
             if took.len() >= TRIES && !busy {
                 break;
