@@ -1,0 +1,233 @@
+//! The judge: it starts the local server, times lesson 04's thumbnail work and learns every
+//! photo's checksum itself, runs each batch through a fresh contained runner, and decides from
+//! what it measured and what the runner counted, never from what the answer says: one result per
+//! URL with the right checksum, the most photos alive at once, thumbnails made on the runtime's
+//! own thread, the heartbeat's worst lag, and the batch's time against the ideal of a pipeline.
+//! Every failure says what the answer did.
+
+mod batches;
+mod expected;
+mod timed;
+
+use std::time::Duration;
+
+use lesson_kit::exercise::{Checklist, Fault, Limits, Observation, Sandbox};
+use local_server::LocalServer;
+
+use crate::{BatchSeen, Request};
+use expected::Costs;
+
+/// The bound every batch asks for: photos in memory at once.
+const MAX_PHOTOS: usize = 4;
+/// A speed or a lag that fell short is measured again, this many times in all, before it fails.
+const TRIES: usize = 3;
+/// On a busy machine, a batch too slow is measured up to this many times in all.
+const BUSY_TRIES: usize = 4;
+/// The client's timeout per request, set by the runner: nothing here should come near it.
+const TIMEOUT_MS: u64 = 3_000;
+/// The longest the judge waits for a batch: this, plus [`SLOWDOWN`] times the batch's CPU work.
+const REPLY_BASE: Duration = Duration::from_secs(3);
+/// A batch on a machine busy with other programs may take many times its ideal (ten times, at a
+/// load of 15 on 2 cores); only an answer that waits for ever takes longer than this.
+const SLOWDOWN: u32 = 20;
+/// Marks a failure that only a busy machine explains (see [`Judge::check`]).
+const BUSY: &str = "busy: ";
+
+/// `cargo run -p lesson-07-exercise`, or a teacher's check of one file: prints the checklist and
+/// exits with the verdict's code.
+pub fn main(name: &str) -> ! {
+    println!("Checking {name} against lesson 07's exercise");
+    let judge = LocalServer::start()
+        .map_err(|e| format!("could not start its local server: {e}"))
+        .and_then(Judge::new);
+    let mut judge = match judge {
+        Ok(judge) => judge,
+        Err(why) => {
+            println!("✗ the check {why}");
+            std::process::exit(1)
+        }
+    };
+    let checklist = judge.check();
+    println!(
+        "The answer ran contained: {}. One thumbnail took {} of CPU here, one download {}.",
+        judge.files,
+        lesson_kit::value::format_duration(judge.costs.thumbnail),
+        lesson_kit::value::format_duration(judge.costs.download),
+    );
+    print!("{}", judge.notes);
+    // The server's thread is joined before the process exits.
+    drop(judge);
+    checklist.print_and_exit()
+}
+
+/// Runs the checks in turn, each with a fresh runner, against one server.
+pub struct Judge {
+    server: LocalServer,
+    /// What one thumbnail and one download cost on this machine, and every photo's checksum.
+    costs: Costs,
+    /// What protects the files, as the first runner reported it.
+    pub files: String,
+    /// Lines after the checklist: what the answer printed, quoted.
+    pub notes: String,
+    /// Set once the answer never returned: later checks are not waited for again.
+    hung: Option<String>,
+    /// The last photo id used: every URL of every batch is new.
+    next_id: u64,
+}
+
+type Check = fn(&mut Judge, &mut Sandbox) -> Result<String, Judged>;
+
+/// How a check ended when it did not hold.
+enum Judged {
+    Wrong(String),
+    /// Wrong, and the answer never returned: later checks would only wait for it again.
+    Stuck(String),
+    Fault(Fault),
+}
+
+fn wrong<T>(why: String) -> Result<T, Judged> {
+    Err(Judged::Wrong(why))
+}
+
+impl Judge {
+    pub fn new(server: LocalServer) -> Result<Judge, String> {
+        let costs = Costs::measure(&server)?;
+        Ok(Judge {
+            server,
+            costs,
+            files: "not started".to_string(),
+            notes: String::new(),
+            hung: None,
+            next_id: 0,
+        })
+    }
+
+    pub fn check(&mut self) -> Checklist {
+        let mut checklist = Checklist::new();
+        // Each check, and the most photos in one of its batches.
+        let checks: [(&str, Check, usize); 5] = [
+            (
+                "every photo gets one thumbnail, its checksum right",
+                Judge::every_thumbnail,
+                8,
+            ),
+            (
+                "a failed download is reported, the others complete",
+                Judge::failed_download_reported,
+                8,
+            ),
+            (
+                "at most 4 photos in memory at once",
+                Judge::photos_bounded,
+                24,
+            ),
+            (
+                "the CPU work stays off the runtime's thread",
+                Judge::runtime_free,
+                12,
+            ),
+            (
+                "the batch ends close to a pipeline's ideal",
+                Judge::close_to_ideal,
+                self.timed_photos(),
+            ),
+        ];
+        for (name, check, photos) in checks {
+            match self.contained(name, check, photos) {
+                Err(busy) if busy.starts_with(BUSY) => {
+                    checklist.not_judged(name, &busy[BUSY.len()..])
+                }
+                result => checklist.record(name, result),
+            }
+        }
+        checklist
+    }
+
+    /// Runs one check in a fresh runner and turns its faults into the check's failure.
+    fn contained(&mut self, name: &str, check: Check, photos: usize) -> Result<String, String> {
+        if let Some(earlier) = &self.hung {
+            return Err(format!("not run: {earlier}"));
+        }
+        let mut sandbox = Sandbox::start(self.limits(photos)).map_err(|f| f.to_string())?;
+        self.files = sandbox.files.clone();
+        let result = check(self, &mut sandbox);
+        let printed = sandbox.printed();
+        drop(sandbox);
+        if !printed.trim().is_empty() {
+            self.notes +=
+                &format!("During \"{name}\" the answer printed (not the check's output):\n");
+            for line in printed.lines().take(5) {
+                self.notes += &format!("  | {line}\n");
+            }
+        }
+        result.map_err(|judged| match judged {
+            Judged::Wrong(why) => why,
+            Judged::Stuck(why) => {
+                self.hung = Some(format!("in \"{name}\", the answer never returned"));
+                why
+            }
+            Judged::Fault(fault) => {
+                if let Fault::NoReply(_) = fault {
+                    self.hung = Some(format!("in \"{name}\", {fault}"));
+                }
+                fault.to_string()
+            }
+        })
+    }
+
+    /// The server's port is the only one the answer may connect to; a batch of `photos` must
+    /// return within [`REPLY_BASE`] plus [`SLOWDOWN`] times their thumbnails' CPU time.
+    fn limits(&self, photos: usize) -> Limits {
+        let port = self.server.address().port();
+        Limits {
+            reply_within: REPLY_BASE + self.costs.thumbnail * (SLOWDOWN * photos as u32),
+            connect_ports: vec![port],
+            ..Limits::default()
+        }
+    }
+
+    /// Asks the runner for one batch. A batch that never returns is explained by `failing`, the
+    /// URLs in it whose download fails, if any.
+    fn batch(
+        &mut self,
+        sandbox: &mut Sandbox,
+        urls: &[String],
+        failing: &[String],
+    ) -> Result<Observation<BatchSeen>, Judged> {
+        let request = Request {
+            urls: urls.to_vec(),
+            max_photos: MAX_PHOTOS,
+            timeout_ms: TIMEOUT_MS,
+        };
+        let seen = match sandbox.ask::<_, BatchSeen>(&request) {
+            Ok(seen) => seen,
+            Err(Fault::NoReply(after)) if !failing.is_empty() => {
+                return Err(Judged::Stuck(format!(
+                    "the answer had not returned after {} s, with {} photos in the batch of \
+                     which {} cannot be downloaded ({}): does it wait for a result from every \
+                     photo it downloaded? A failed download must end in Err(Failed) in the \
+                     results, and each stage must end once the one before it has ended (drop \
+                     every sender)",
+                    after.as_secs(),
+                    urls.len(),
+                    failing.len(),
+                    failing.join(", ")
+                )));
+            }
+            Err(Fault::NoReply(after)) => {
+                return Err(Judged::Stuck(format!(
+                    "the answer had not returned after {} s, for {} photos that all download: \
+                     does a stage wait for a channel that is never closed (a sender kept \
+                     alive), or for more results than there are photos?",
+                    after.as_secs(),
+                    urls.len()
+                )));
+            }
+            Err(fault) => return Err(Judged::Fault(fault)),
+        };
+        if let Some(why) = &seen.reply.cannot_start {
+            return wrong(format!("the check could not start the client: {why}"));
+        }
+        Ok(seen)
+    }
+}

@@ -1,0 +1,107 @@
+//! The exercise's check must work both ways, through the teacher's own command: it rejects the
+//! starter and every wrong answer in `tests/wrong/` with a message naming what the answer did,
+//! and accepts the model solution and the correct alternatives in `tests/right/`. Nothing may be
+//! left running.
+
+use std::path::PathBuf;
+
+use lesson_kit::exercise::testing::section;
+
+fn here() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `check-exercise lesson-07 FILES...` as a teacher would; its exit code and output.
+fn check_exercise(files: &[PathBuf]) -> (Option<i32>, String) {
+    lesson_kit::exercise::testing::check_exercise("lesson-07", &here(), files)
+}
+
+/// This exercise's answer runners still alive (other lessons' checks may run meanwhile).
+fn runners_alive() -> Vec<String> {
+    let mut alive = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+        if String::from_utf8_lossy(&environ).contains("LESSON_KIT_ANSWER_RUNNER")
+            && exe.to_string_lossy().contains("lesson-07")
+        {
+            alive.push(format!("{:?}: {}", entry.file_name(), exe.display()));
+        }
+    }
+    alive
+}
+
+#[test]
+fn every_wrong_answer_fails_and_every_right_one_passes() {
+    let mut files = vec![
+        here().join("src/exercise.rs"),
+        here().join("src/solution.rs"),
+    ];
+    for folder in ["tests/wrong", "tests/right"] {
+        let mut in_folder: Vec<PathBuf> = std::fs::read_dir(here().join(folder))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        in_folder.sort();
+        files.extend(in_folder);
+    }
+    let (code, text) = check_exercise(&files);
+    assert_eq!(code, Some(1), "some submissions must fail:\n{text}");
+
+    // What each wrong answer did, as the check must say it.
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "exercise.rs",
+            &[
+                "all 24 photos were in memory at once",
+                "ran at the same time for only 0%",
+            ],
+        ),
+        (
+            "unbounded_channel.rs",
+            &["photos were in memory at once, more than 4"],
+        ),
+        (
+            "thumbnails_in_an_async_task.rs",
+            &["thumbnails were made on the runtime's own thread"],
+        ),
+        (
+            "drops_the_last_photo.rs",
+            &["the last photo of the batch", "thumbnails were made in all"],
+        ),
+        (
+            "in_batches_of_max_photos.rs",
+            &["ran at the same time for only 0%"],
+        ),
+        (
+            "never_ends_when_a_download_fails.rs",
+            &["had not returned after", "cannot be downloaded"],
+        ),
+    ];
+    for (file, reasons) in expected {
+        let (part, summary) = section(&text, file);
+        assert!(summary.ends_with(": failed"), "{file} must fail:\n{part}");
+        for reason in *reasons {
+            assert!(
+                part.contains(reason),
+                "{file}: expected {reason:?} in:\n{part}"
+            );
+        }
+    }
+    // Compiler errors and panics name the student's file, not the copy under target/.
+    assert!(!text.contains("exercise-submissions"), "{text}");
+
+    for file in [
+        "solution.rs",
+        "dispatcher_behind_a_semaphore.rs",
+        "permit_travels_with_the_photo.rs",
+    ] {
+        let (part, summary) = section(&text, file);
+        // A busy machine may leave the speed unjudged; nothing else may fail.
+        let passed = summary.ends_with(": passed") || summary.contains("speed not judged");
+        assert!(passed, "{file} must pass:\n{part}");
+    }
+    let alive = runners_alive();
+    assert!(alive.is_empty(), "left running: {alive:?}");
+}
