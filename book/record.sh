@@ -43,6 +43,12 @@ if [ "$python" = yes ]; then
       echo "recording $program ($(python3 --version))" >&2
       python3 "$program" > "book/src/recorded/python/$(basename "$program" .py).txt"
     done
+    # A lesson's own Python script (lessons/NN-topic/python/x.py) as NN-topic-x.txt.
+    for program in lessons/*/python/[a-z]*.py; do
+      lesson="$(basename "$(dirname "$(dirname "$program")")")"
+      echo "recording $program (about a minute)" >&2
+      python3 "$program" > "book/src/recorded/python/$lesson-$(basename "$program" .py).txt"
+    done
   else
     echo "python3 not found: the Python runs in book/src/recorded/python/ were not re-recorded" >&2
   fi

@@ -26,7 +26,9 @@ pub const WRONG_DIR: &str = "book/src/recorded/course";
 pub const FIGURES_SPEC: &str = "book/figures.txt";
 
 /// The units a value may carry after a space.
-const UNITS: [&str; 10] = ["ns", "µs", "ms", "s", "B", "KiB", "MiB", "GiB", "k/s", "M/s"];
+const UNITS: [&str; 10] = [
+    "ns", "µs", "ms", "s", "B", "KiB", "MiB", "GiB", "k/s", "M/s",
+];
 
 /// One figure of `book/figures.txt`.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +49,10 @@ pub fn figure_specs(spec: &str) -> Result<Vec<Figure>, String> {
         }
         let parts: Vec<&str> = line.splitn(3, '|').map(str::trim).collect();
         let [name, file, template] = parts[..] else {
-            return Err(format!("line {}: expected name | file | template", number + 1));
+            return Err(format!(
+                "line {}: expected name | file | template",
+                number + 1
+            ));
         };
         let well_named = !name.is_empty()
             && name
@@ -131,7 +136,9 @@ pub fn extract(recorded: &str, template: &str) -> Result<String, String> {
         }
     }
     if literals[0].is_empty() {
-        return Err(format!("the template {template:?} must start with text, not a value"));
+        return Err(format!(
+            "the template {template:?} must start with text, not a value"
+        ));
     }
     let mut found: Vec<String> = Vec::new();
     let mut start = 0;
@@ -251,7 +258,22 @@ pub fn out_of_date(dir: &str, wanted: &[(String, String)]) -> Vec<String> {
     for (name, text) in wanted {
         match std::fs::read_to_string(dir.join(name)) {
             Ok(found) if &found == text => {}
-            Ok(found) => problems.push(format!("{name}: has {found:?}, the recordings give {text:?}")),
+            Ok(found) if !text.contains('\n') => problems.push(format!(
+                "{name}: has {found:?}, the recordings give {text:?}"
+            )),
+            Ok(found) => {
+                // A list: name only the lines that differ.
+                let gone = found.lines().filter(|l| !text.lines().any(|t| t == *l));
+                let new = text.lines().filter(|l| !found.lines().any(|f| f == *l));
+                let mut said = format!("{name}: changed");
+                for line in gone {
+                    said += &format!("\n  - {line}");
+                }
+                for line in new {
+                    said += &format!("\n  + {line}");
+                }
+                problems.push(said);
+            }
             Err(_) => problems.push(format!("{name}: missing")),
         }
     }
@@ -317,12 +339,12 @@ fn typed_in(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut previous = ' ';
     for (at, c) in text.char_indices() {
-        if c.is_ascii_digit() && !previous.is_alphanumeric() && previous != '.' {
-            if let Some(len) = value_at(&text[at..]) {
-                let value = &text[at..at + len];
-                if !value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-                    found.push(value.to_string());
-                }
+        let starts_a_number = c.is_ascii_digit() && !previous.is_alphanumeric() && previous != '.';
+        if starts_a_number && let Some(len) = value_at(&text[at..]) {
+            let value = &text[at..at + len];
+            // A bare number (10 threads, 200 trials) is a setting, not a measurement.
+            if !value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                found.push(value.to_string());
             }
         }
         previous = c;
@@ -347,7 +369,10 @@ mod tests {
         );
         assert_eq!(extract(RECORDED, "sequential 1 {}").unwrap(), "85.9 ms");
         // Across a wrapped line.
-        assert_eq!(extract(RECORDED, "updates in {} of the trials").unwrap(), "38%");
+        assert_eq!(
+            extract(RECORDED, "updates in {} of the trials").unwrap(),
+            "38%"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! list of wrong answers (into `book/src/recorded/course/`). `book/record.sh` runs it after
 //! recording; `cargo test -p workspace-checks --test course` fails when they are out of date.
 
-use workspace_checks::course::{FIGURES_DIR, WRONG_DIR, figures, wrong_answer_lists, write_all};
+use workspace_checks::course::{FIGURES_DIR, WRONG_DIR, figures, write_all, wrong_answer_lists};
 
 fn main() -> std::process::ExitCode {
     let figures = match figures() {
