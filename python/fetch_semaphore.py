@@ -63,14 +63,18 @@ def main():
 
         variants = [way("blocking loop", lambda: [get_blocking(u) for u in urls])]
         limits = {"blocking loop": 1}
+        pools = []
         for limit in (5, 15):
             pool = ThreadPoolExecutor(max_workers=limit)
+            pools.append(pool)
             variants.append(way(f"thread pool ({limit})",
                                 lambda p=pool: list(p.map(get_blocking, urls))))
             variants.append(way(f"Semaphore ({limit})",
                                 lambda l=limit: asyncio.run(with_semaphore(urls, l))))
             limits[f"thread pool ({limit})"] = limits[f"Semaphore ({limit})"] = limit
         times = interleaved(variants, reps=3)
+        for pool in pools:
+            pool.shutdown()  # its threads end here, before the server stops
     ok = all(all(a == n for a in answered[name]) for name, _ in variants)
     print(f"Result\n  {'✓' if ok else '✗'} every way: all {n} URLs answered 200, in every run")
     rows = []
