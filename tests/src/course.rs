@@ -37,6 +37,9 @@ pub struct Figure {
     /// The recorded file, relative to `book/src/recorded/`.
     pub file: String,
     pub template: String,
+    /// The value the page's words rely on (`| = 0` after the template), if any: a recording
+    /// that gives another value fails, so the sentence around it cannot turn false unnoticed.
+    pub expect: Option<String>,
 }
 
 /// The figures named in the spec's text; a line that is not `name | file | template` is an error.
@@ -47,12 +50,24 @@ pub fn figure_specs(spec: &str) -> Result<Vec<Figure>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let parts: Vec<&str> = line.splitn(3, '|').map(str::trim).collect();
-        let [name, file, template] = parts[..] else {
-            return Err(format!(
-                "line {}: expected name | file | template",
-                number + 1
-            ));
+        let parts: Vec<&str> = line.splitn(4, '|').map(str::trim).collect();
+        let (name, file, template, expect) = match parts[..] {
+            [name, file, template] => (name, file, template, None),
+            [name, file, template, expect] => match expect.strip_prefix('=') {
+                Some(value) => (name, file, template, Some(value.trim().to_string())),
+                None => {
+                    return Err(format!(
+                        "line {}: after the template only `| = value` may follow",
+                        number + 1
+                    ));
+                }
+            },
+            _ => {
+                return Err(format!(
+                    "line {}: expected name | file | template",
+                    number + 1
+                ));
+            }
         };
         let well_named = !name.is_empty()
             && name
@@ -74,6 +89,7 @@ pub fn figure_specs(spec: &str) -> Result<Vec<Figure>, String> {
             name: name.to_string(),
             file: file.to_string(),
             template: template.to_string(),
+            expect,
         });
     }
     Ok(figures)
@@ -190,6 +206,14 @@ pub fn figures() -> Result<Vec<(String, String)>, String> {
             .map_err(|e| format!("{}: {e}", path.display()))
             .and_then(|text| extract(&text, &figure.template));
         match outcome {
+            Ok(value) if figure.expect.as_ref().is_some_and(|e| *e != value) => {
+                problems.push(format!(
+                    "{}: the recording gives {value}, and the page's words rely on {}: \
+                     re-read the sentence around it",
+                    figure.name,
+                    figure.expect.as_deref().unwrap_or_default()
+                ))
+            }
             Ok(value) => figures.push((format!("{}.md", figure.name), value)),
             Err(problem) => problems.push(format!("{}: {problem}", figure.name)),
         }
@@ -379,6 +403,16 @@ mod tests {
     fn a_template_that_matches_nothing_or_twice_is_refused() {
         assert!(extract(RECORDED, "rayon 2 {}").is_err());
         assert!(extract(RECORDED, "{_} {}").is_err());
+    }
+
+    #[test]
+    fn a_spec_line_may_name_the_value_the_page_relies_on() {
+        let spec = "# a comment\nlost | f.txt | lost {} | = 0\nrate | f.txt | at {}\n";
+        let specs = figure_specs(spec).unwrap();
+        assert_eq!(specs[0].expect.as_deref(), Some("0"));
+        assert_eq!(specs[1].expect, None);
+        assert!(figure_specs("x | f.txt | at {} | 0").is_err());
+        assert!(figure_specs("x | f.txt | at").is_err());
     }
 
     #[test]
