@@ -54,3 +54,20 @@ def print_table(caption, headers, rows):
     print(line(["-" * w for w in widths]))
     for row in rows:
         print(line(row))
+
+
+def int_arg(position, name, default, low, high):
+    """The command line's argument at `position` as an int in low..=high, or `default` when it is
+    absent. A bad value gets one line naming it and what is allowed, and exit code 2, as the
+    lessons do."""
+    if len(sys.argv) <= position:
+        return default
+    text = sys.argv[position]
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        print(f"{name} must be a whole number from {low} to {high}, not {text!r}", file=sys.stderr)
+        sys.exit(2)
+    return value

@@ -10,7 +10,7 @@ Usage: python3 python/counter.py [TRIALS]   (default 20)
 import sys
 import threading
 
-from _kit import machine_line, print_table
+from _kit import int_arg, machine_line, print_table
 
 THREADS, INCREMENTS = 10, 100_000
 counter = 0
@@ -44,7 +44,7 @@ def trial(work):
 
 
 def main():
-    trials = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    trials = int_arg(1, "TRIALS", 20, 1, 10_000)
     expected = THREADS * INCREMENTS
     print("A shared counter without a lock, in Python")
     print(machine_line())

@@ -10,7 +10,7 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from _kit import fmt_time, interleaved, machine_line, print_table
+from _kit import fmt_time, int_arg, interleaved, machine_line, print_table
 
 TASKS = 16
 
@@ -67,8 +67,8 @@ def on_processes(pool, size):
 
 
 def main():
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    size = int_arg(1, "SIZE", 200_000, 2, 100_000_000)
+    workers = int_arg(2, "WORKERS", 2, 1, 256)
     print("CPU work in Python: one thread, threads, a process pool")
     print(machine_line())
     print()

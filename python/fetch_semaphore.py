@@ -14,7 +14,7 @@ import sys
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from _kit import fmt_time, interleaved, machine_line, print_table
+from _kit import fmt_time, int_arg, interleaved, machine_line, print_table
 from _server import Server
 
 
@@ -45,8 +45,8 @@ async def with_semaphore(urls, limit):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    delay = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    n = int_arg(1, "URLS", 30, 1, 10_000)
+    delay = int_arg(2, "DELAY_MS", 10, 0, 60_000)
     print("Fetching N URLs in Python: a loop, a thread pool, asyncio with a Semaphore")
     print(machine_line())
     print()

@@ -11,7 +11,7 @@ import io
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from _kit import fmt_time, interleaved, machine_line, print_table
+from _kit import fmt_time, int_arg, interleaved, machine_line, print_table
 
 try:
     from PIL import Image
@@ -37,13 +37,13 @@ def thumbnail(jpeg):
 
 
 def main():
+    photos = int_arg(1, "PHOTOS", 6, 1, 1000)
+    workers = int_arg(2, "WORKERS", 2, 1, 256)
     print("Thumbnails in Python (Pillow): one thread, threads, a process pool")
     print(machine_line())
     if Image is None:
         print("Pillow is not installed (pip install Pillow): nothing measured, skipped.")
         return 0
-    photos = int(sys.argv[1]) if len(sys.argv) > 1 else 6
-    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
     print()
     jpegs = [photo(seed) for seed in range(photos)]
     sizes = {}
