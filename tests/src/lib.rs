@@ -1,5 +1,7 @@
 //! What the workspace checks read: the lessons, the book's pages and their includes.
 
+pub mod course;
+
 use std::path::{Path, PathBuf};
 
 /// The repository's root folder.
