@@ -14,7 +14,7 @@
 //! kit also counts what other programs used during the runs themselves, and keeps the lower
 //! figure.
 
-use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -31,6 +31,10 @@ pub const PROBE: Duration = Duration::from_millis(5);
 /// spinning in another session.
 pub const BUSY_BELOW: f64 = 0.85;
 
+/// Runs shorter than this do not count as proof of the cores they used: reading the CPU time
+/// and the clock around them costs a few microseconds, and the shortest runs are mostly that.
+const SHOWN_AFTER: Duration = Duration::from_millis(10);
+
 /// The words every busy-machine line contains: the snapshot helpers look for them.
 pub const BUSY_WORDS: &str = "another program was busy";
 
@@ -41,17 +45,37 @@ pub fn probe(threads: usize, duration: Duration) -> f64 {
     (cpu.as_secs_f64() / wall.as_secs_f64().max(1e-9)).min(threads.max(1) as f64)
 }
 
+/// The longest a probe thread waits for the others to be running before it starts anyway: on an
+/// overloaded machine they may not all get a core at once, and a probe must never hang.
+const ARRIVAL_LIMIT: Duration = Duration::from_millis(20);
+
+// ANCHOR: probe_times
 /// The CPU time `threads` spinning threads obtained, and the wall time they took.
+///
+/// The wall time is the probe threads' own window, from the first one's start to the last one's
+/// end, and each starts only once all of them are *running*: they spin until every one has
+/// arrived. An earlier probe started them on a `Barrier` and timed them from the spawning
+/// thread. On this 2-core virtual machine, waking a thread that sleeps in a `Barrier` took up to
+/// a few milliseconds (the other core's virtual CPU must wake too), and the spawning thread
+/// itself woke up late or early relative to the spinners: a 5 ms probe then read anywhere from
+/// 0.4 to "49" cores (clamped to 2) on a quiet machine, and pooled, about 1.4 of 2 where the
+/// experiment's own threads reached 1.9x (issue 11).
 fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
     let threads = threads.max(1);
-    let start = Barrier::new(threads + 1);
+    let arrived = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let spinners: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(|| {
-                    start.wait();
-                    let began = thread_cpu_time();
-                    let started = Instant::now();
+                let arrived = &arrived;
+                scope.spawn(move || {
+                    arrived.fetch_add(1, Ordering::Relaxed);
+                    let waiting = Instant::now();
+                    while arrived.load(Ordering::Relaxed) < threads
+                        && waiting.elapsed() < ARRIVAL_LIMIT
+                    {
+                        std::hint::spin_loop();
+                    }
+                    let (began, started) = (thread_cpu_time(), Instant::now());
                     let mut x = 0u64;
                     while started.elapsed() < duration {
                         for _ in 0..1000 {
@@ -60,19 +84,19 @@ fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
                             );
                         }
                     }
-                    thread_cpu_time().saturating_sub(began)
+                    let cpu = thread_cpu_time().saturating_sub(began);
+                    (started, Instant::now(), cpu)
                 })
             })
             .collect();
-        start.wait();
-        let started = Instant::now();
-        let cpu: Duration = spinners
-            .into_iter()
-            .map(|s| s.join().unwrap_or_default())
-            .sum();
-        (cpu, started.elapsed())
+        let spans: Vec<_> = spinners.into_iter().filter_map(|s| s.join().ok()).collect();
+        let first = spans.iter().map(|s| s.0).min();
+        let last = spans.iter().map(|s| s.1).max();
+        let wall = first.zip(last).map(|(a, b)| b - a).unwrap_or_default();
+        (spans.iter().map(|s| s.2).sum(), wall)
     })
 }
+// ANCHOR_END: probe_times
 
 /// The CPU time every core of the machine has spent busy since boot (user, nice, system, irq,
 /// softirq and steal in the first line of Linux's `/proc/stat`, counted in clock ticks).
@@ -174,6 +198,10 @@ pub struct Capacity {
     /// (the whole machine's busy time in `/proc/stat`, less this process's); `None` where Linux
     /// cannot tell.
     pub others: Option<f64>,
+    /// Cores this process's own threads were seen to use at once: the most any of the
+    /// experiment's runs used (its CPU time over its wall time). A proof, not an estimate: a run
+    /// cannot use cores the machine did not give, so the capacity is never below it.
+    pub shown: Option<f64>,
 }
 
 impl Capacity {
@@ -186,6 +214,7 @@ impl Capacity {
             single: None,
             probes: 0,
             others: None,
+            shown: None,
         }
     }
 
@@ -206,16 +235,27 @@ impl Capacity {
         self.workers.min(self.cores).max(1) as f64
     }
 
-    /// The cores `workers` threads could get, by the lower of the two measures: what the probes
-    /// obtained, and the cores other programs left while the experiment ran.
+    /// The cores `workers` threads could get, by the lower of the two measures (what the probes
+    /// obtained, and the cores other programs left while the experiment ran), and never less than
+    /// the experiment's own runs were seen to use.
     pub fn obtained(&self) -> Option<f64> {
         let left = self
             .others
             .map(|others| (self.cores as f64 - others).clamp(0.0, self.workers as f64));
-        match (self.parallel, left) {
+        let measured = match (self.parallel, left) {
             (Some(probed), Some(left)) => Some(probed.min(left)),
             (probed, left) => probed.or(left),
+        };
+        let shown = self.shown_cores();
+        match (measured, shown) {
+            (Some(measured), Some(shown)) => Some(measured.max(shown)),
+            (measured, shown) => measured.or(shown),
         }
+    }
+
+    /// The cores the experiment's own runs used at once, at most `min(workers, cores)`.
+    fn shown_cores(&self) -> Option<f64> {
+        self.shown.map(|shown| shown.min(self.nominal()))
     }
 
     /// Was the machine busy: did `workers` threads get well under the cores they could use?
@@ -238,6 +278,11 @@ impl Capacity {
         }
         if let Some(others) = self.others {
             ideal = ideal.min((self.cores as f64 - others).max(1.0));
+        }
+        // What the runs themselves used, relative to what one thread got, was there for sure.
+        if let Some(shown) = self.shown_cores() {
+            let single = self.single.unwrap_or(1.0).clamp(1e-3, 1.0);
+            ideal = ideal.max((shown / single).min(nominal));
         }
         ideal
     }
@@ -294,6 +339,8 @@ pub struct Prober {
     probes: usize,
     /// Other programs' CPU time and the wall time watched, over the experiment's runs.
     others: Option<(Duration, Duration)>,
+    /// The most cores one watched run of this process used at once.
+    shown: Option<f64>,
 }
 
 impl Prober {
@@ -304,16 +351,31 @@ impl Prober {
             single: (Duration::ZERO, Duration::ZERO),
             probes: 0,
             others: Some((Duration::ZERO, Duration::ZERO)),
+            shown: None,
         }
     }
 
     /// Runs `run`, and counts the CPU time other programs used meanwhile. A short probe can
     /// preempt a busy program for a moment (a thread that just woke is owed time); a whole run
     /// cannot, so this sees what the probes may miss.
+    ///
+    /// It also keeps the most cores the run itself used at once, from this process's own
+    /// threads' CPU time (`getrusage(RUSAGE_SELF)`: Linux scales it to the scheduler's runtime
+    /// in nanoseconds, `cputime_adjust` in `kernel/sched/cputime.c`, and reports microseconds).
+    /// Children are left out: the live workers' time read from `/proc` counts in clock ticks
+    /// (10 ms here), too coarse for a run of a few tens of milliseconds, and a child reaped
+    /// during a run brings all its CPU time, from before the run too. Leaving them out can only
+    /// make the proof smaller.
     pub fn watch<T>(&mut self, run: impl FnOnce() -> T) -> T {
         let before = (machine_busy(), own_cpu_time(), Instant::now());
+        let exact_before = crate::measure::own_threads_cpu_time();
         let result = run();
+        let exact = crate::measure::own_threads_cpu_time().saturating_sub(exact_before);
         let (machine, own, wall) = (machine_busy(), own_cpu_time(), before.2.elapsed());
+        if wall >= SHOWN_AFTER {
+            let used = exact.as_secs_f64() / wall.as_secs_f64();
+            self.shown = Some(self.shown.map_or(used, |most| most.max(used)));
+        }
         self.others = match (self.others, before.0, machine) {
             (Some((cpu, watched)), Some(start), Some(end)) => {
                 let theirs = end
@@ -352,6 +414,7 @@ impl Prober {
             others: self.others.and_then(|(cpu, wall)| {
                 (!wall.is_zero()).then(|| cpu.as_secs_f64() / wall.as_secs_f64())
             }),
+            shown: self.shown,
         }
     }
 }
@@ -400,6 +463,7 @@ mod tests {
             single: Some(single),
             probes: 20,
             others: None,
+            shown: None,
         }
     }
 
@@ -452,6 +516,70 @@ mod tests {
             ..measured(1.97, 1.0)
         };
         assert!(!quiet.busy());
+    }
+
+    #[test]
+    fn what_the_runs_used_is_never_called_busy() {
+        // Issue 11's false reading: the probes pooled 1.38 of 2 cores, other programs used 0.03,
+        // and the experiment's own threads used 1.91 cores in one run (and ran 1.91x as fast).
+        let seen = Capacity {
+            others: Some(0.03),
+            shown: Some(1.91),
+            ..measured(1.38, 1.0)
+        };
+        assert!(!seen.busy(), "{seen:?}");
+        assert_eq!(seen.obtained(), Some(1.91));
+        assert_eq!(seen.ideal(2), 2.0);
+        let ms = std::time::Duration::from_millis;
+        let threads = crate::speedup::Speedup::judged(ms(191), ms(100), 2, &seen);
+        assert!(threads.efficiency() <= 1.05, "{threads:?}");
+        // Really busy: what the runs used caps nothing, it only sets a floor under the ideal.
+        let busy = Capacity {
+            others: Some(0.9),
+            shown: Some(1.2),
+            ..measured(1.1, 1.0)
+        };
+        assert!(busy.busy());
+        assert!((busy.ideal(2) - 1.2).abs() < 1e-9, "{busy:?}");
+        // Never more than the cores the workers could use.
+        let more = Capacity {
+            shown: Some(2.4),
+            ..measured(1.0, 1.0)
+        };
+        assert_eq!(more.obtained(), Some(2.0));
+    }
+
+    #[test]
+    fn a_watched_run_shows_the_cores_it_used() {
+        // Two threads that each spin until they have had 15 ms of CPU: the run used up to 2
+        // cores, however busy the machine is; how many it got is not judged here.
+        let mut prober = Prober::new(2);
+        prober.watch(|| {
+            std::thread::scope(|s| {
+                for _ in 0..2 {
+                    s.spawn(|| {
+                        let began = thread_cpu_time();
+                        while thread_cpu_time() - began < Duration::from_millis(15) {
+                            std::hint::black_box(0u64);
+                        }
+                    });
+                }
+            })
+        });
+        let shown = prober
+            .finish()
+            .shown
+            .expect("a run over 10 ms shows its cores");
+        assert!(shown > 0.0 && shown <= 2.05, "{shown}");
+    }
+
+    #[test]
+    fn probe_threads_wait_for_each_other_but_never_hang() {
+        // More threads than cores cannot all run at once: they start after the arrival limit.
+        let started = Instant::now();
+        let (cpu, wall) = probe_times(8, Duration::from_millis(2));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(cpu > Duration::ZERO && wall >= Duration::from_millis(2));
     }
 
     #[test]

@@ -86,6 +86,15 @@ impl<T> Runs<T> {
             .unwrap_or_default()
     }
 
+    /// The slowest run: with the fastest, the spread of the runs.
+    pub fn max_wall(&self) -> Duration {
+        self.samples
+            .iter()
+            .map(|s| s.wall)
+            .max()
+            .unwrap_or_default()
+    }
+
     /// The typical run.
     pub fn median_wall(&self) -> Duration {
         median(self.samples.iter().map(|s| s.wall).collect())
@@ -188,6 +197,11 @@ pub fn median(mut values: Vec<Duration>) -> Duration {
 /// User + system CPU time of this process and of its children that have been waited for.
 pub fn cpu_time() -> Duration {
     rusage_cpu(libc::RUSAGE_SELF) + rusage_cpu(libc::RUSAGE_CHILDREN)
+}
+
+/// User + system CPU time of this process's own threads, children left out.
+pub fn own_threads_cpu_time() -> Duration {
+    rusage_cpu(libc::RUSAGE_SELF)
 }
 
 fn rusage_cpu(who: libc::c_int) -> Duration {

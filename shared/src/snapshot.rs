@@ -245,6 +245,7 @@ mod tests {
             single: Some(1.0),
             probes: 2,
             others: None,
+            shown: None,
         }
     }
 

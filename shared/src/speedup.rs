@@ -169,9 +169,23 @@ pub struct Comparison {
     pub speedups: Vec<Speedup>,
 }
 
-/// Compares `runs` with the first of them (one worker): min and median time, speedup of the
-/// minimum, its share of the ideal for `workers` in the `capacity` measured with the runs, and CPU
-/// use. `workers_label` names the workers in the table (`threads`, `workers`).
+impl Comparison {
+    /// The table's caption: how many runs, and which statistic each speedup divides.
+    pub fn caption(reps: usize) -> String {
+        format!(
+            "Measured ({reps} interleaved runs each; speedup = one worker's minimum / each \
+             variant's median)"
+        )
+    }
+}
+
+// ANCHOR: compare
+/// Compares `runs` with the first of them (one worker). The baseline is deterministic work on
+/// one thread, where noise only adds time: it stands by its minimum. The parallel variants
+/// share the cores, and scheduling luck can also *remove* time from one of their runs: they
+/// stand by their median, with the spread (min and max) beside it. The speedup is the one over
+/// the other, judged against the ideal for `workers` in the `capacity` measured with the runs.
+/// `workers_label` names the workers in the table (`threads`, `workers`).
 pub fn compare<T>(
     runs: &[Runs<T>],
     workers: usize,
@@ -181,11 +195,13 @@ pub fn compare<T>(
 ) -> Comparison {
     let cores = capacity.cores;
     let baseline = runs.first().map(Runs::min_wall).unwrap_or_default();
+    // ANCHOR_END: compare
     let mut table = Table::new(&[
         ("variant", "variant"),
         (workers_label, workers_label),
-        ("min_s", "min"),
         ("median_s", "median"),
+        ("min_s", "min"),
+        ("max_s", "max"),
         ("speedup", "speedup"),
         ("of_ideal", "of ideal"),
         ("cpu_use", "CPU use"),
@@ -199,13 +215,18 @@ pub fn compare<T>(
     };
     let mut speedups = Vec::new();
     for (i, r) in runs.iter().enumerate() {
-        let variant_workers = if i == 0 { 1 } else { workers };
-        let speedup = Speedup::judged(baseline, r.min_wall(), variant_workers, capacity);
+        let (variant_workers, time) = if i == 0 {
+            (1, baseline)
+        } else {
+            (workers, r.median_wall())
+        };
+        let speedup = Speedup::judged(baseline, time, variant_workers, capacity);
         table.row(vec![
             r.name.as_str().into(),
             variant_workers.into(),
-            Measured::Time(r.min_wall()).into(),
             Measured::Time(r.median_wall()).into(),
+            Measured::Time(r.min_wall()).into(),
+            Measured::Time(r.max_wall()).into(),
             Measured::Ratio(speedup.ratio).into(),
             Measured::Share(speedup.efficiency()).into(),
             Measured::Share(r.median_cpu_utilisation(cores)).into(),
@@ -284,6 +305,40 @@ mod tests {
         );
     }
 
+    fn runs(name: &str, walls_ms: &[u64]) -> Runs<u64> {
+        let sample = |ms: &u64| crate::measure::Sample {
+            wall: Duration::from_millis(*ms),
+            cpu: Duration::from_millis(*ms),
+            peak_rss_bytes: None,
+        };
+        Runs {
+            name: name.into(),
+            samples: walls_ms.iter().map(sample).collect(),
+            results: vec![0; walls_ms.len()],
+        }
+    }
+
+    #[test]
+    fn the_baseline_stands_by_its_minimum_and_parallel_variants_by_their_median() {
+        // One lucky parallel run (40 ms) must not make a 1.3x variant look like 2.5x.
+        let measured = [runs("one", &[100, 130, 120]), runs("two", &[40, 77, 90])];
+        let comparison = compare(
+            &measured,
+            2,
+            &Capacity::assumed(2, 2),
+            "threads",
+            "t".into(),
+        );
+        assert_eq!(comparison.speedups[0].ratio, 1.0);
+        assert!((comparison.speedups[1].ratio - 100.0 / 77.0).abs() < 1e-9);
+        let row = comparison.table.to_json();
+        let text = serde_json::to_string(&row).unwrap();
+        assert!(
+            text.contains("\"max_s\":0.09"),
+            "the spread is shown: {text}"
+        );
+    }
+
     #[test]
     fn on_a_busy_machine_the_ideal_is_what_the_run_got() {
         let ms = Duration::from_millis;
@@ -294,6 +349,7 @@ mod tests {
             single: Some(1.0),
             probes: 12,
             others: None,
+            shown: None,
         };
         let threads = Speedup::judged(ms(100), ms(76), 2, &busy);
         assert!((threads.ideal - 1.33).abs() < 1e-9);

@@ -10,7 +10,7 @@ use std::thread;
 use lesson_kit::capacity::Capacity;
 use lesson_kit::gil::{Gil, SWITCH_INTERVAL};
 use lesson_kit::measure::{LastRun, Runs, Variant, agreed_result, interleaved_probed};
-use lesson_kit::speedup::compare;
+use lesson_kit::speedup::{Comparison, compare};
 use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Section, phrase};
 use rayon::prelude::*;
@@ -158,10 +158,7 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize) -> Section {
     for (r, speedup) in runs.iter().zip(&comparison.speedups).skip(1) {
         section.verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
     }
-    section.table(
-        &format!("Measured ({reps} interleaved runs each; speedup from the minimum times)"),
-        comparison.table,
-    );
+    section.table(&Comparison::caption(reps), comparison.table);
     section.verdict(phrase!(
         "Why: the threads ran side by side; under the GIL they took turns every {}.",
         lesson_kit::value::format_duration(SWITCH_INTERVAL)

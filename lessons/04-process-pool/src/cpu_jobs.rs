@@ -2,7 +2,7 @@
 //! [`four_ways`](crate::four_ways), which this module re-exports.
 
 use lesson_kit::measure::{Runs, agreed_result};
-use lesson_kit::speedup::compare;
+use lesson_kit::speedup::{Comparison, compare};
 use lesson_kit::{Measured, Phrase, Section, phrase};
 
 pub use crate::four_ways::*;
@@ -42,11 +42,7 @@ fn report_speedups(section: &mut Section, measured: &JobRuns, setup: Setup, char
             section.verdict(speedup.verdict(&variant, "sequential"));
         }
     }
-    let caption = format!(
-        "Measured ({} interleaved runs each; speedup from the minimum times)",
-        setup.reps
-    );
-    section.table(&caption, comparison.table);
+    section.table(&Comparison::caption(setup.reps), comparison.table);
     section.chart(comparison.chart);
 }
 
