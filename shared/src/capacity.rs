@@ -198,9 +198,10 @@ pub struct Capacity {
     /// (the whole machine's busy time in `/proc/stat`, less this process's); `None` where Linux
     /// cannot tell.
     pub others: Option<f64>,
-    /// Cores this process's own threads were seen to use at once: the most any of the
-    /// experiment's runs used (its CPU time over its wall time). A proof, not an estimate: a run
-    /// cannot use cores the machine did not give, so the capacity is never below it.
+    /// Cores the experiment itself was seen to use at once: the most any of its runs used (this
+    /// process's CPU time over the run's wall time), or the most a parallel variant gained over
+    /// one thread ([`Capacity::at_least`]). A proof, not an estimate: a run cannot use cores the
+    /// machine did not give, so the capacity is never below it.
     pub shown: Option<f64>,
 }
 
@@ -279,12 +280,24 @@ impl Capacity {
         if let Some(others) = self.others {
             ideal = ideal.min((self.cores as f64 - others).max(1.0));
         }
-        // What the runs themselves used, relative to what one thread got, was there for sure.
+        // What the experiment itself used was there for sure.
         if let Some(shown) = self.shown_cores() {
-            let single = self.single.unwrap_or(1.0).clamp(1e-3, 1.0);
-            ideal = ideal.max((shown / single).min(nominal));
+            ideal = ideal.max(shown.min(nominal));
         }
         ideal
+    }
+
+    /// This capacity, raised to at least `cores` if the experiment showed that many: a parallel
+    /// variant that ran `cores` times as fast as one thread had them, whatever the probes saw.
+    pub fn at_least(self, cores: f64) -> Capacity {
+        if cores <= 0.0 {
+            return self;
+        }
+        let shown = self.shown.map_or(cores, |shown| shown.max(cores));
+        Capacity {
+            shown: Some(shown),
+            ..self
+        }
     }
 
     /// One line for the report when the machine was busy: "This run got 1.33 of the 2 cores its

@@ -154,7 +154,7 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize) -> Section {
 
     let title = format!("Counting primes below {limit}: speedup over one thread");
     let comparison = compare(runs, workers, &measured.capacity, "threads", title);
-    section.capacity(&measured.capacity);
+    section.capacity(&comparison.capacity);
     for (r, speedup) in runs.iter().zip(&comparison.speedups).skip(1) {
         section.verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
     }

@@ -11,10 +11,11 @@ use lesson_kit::cli::{self, CommonArgs};
 #[derive(Debug, Parser)]
 #[command(name = "lesson-04-process-pool")]
 struct Args {
-    /// Count primes below N; each sum of squares runs over about 10 x N numbers
-    #[arg(long, value_name = "N", default_value_t = 1_000_000,
+    /// Count primes below N; each sum of squares runs over about 10 x N numbers [default:
+    /// 1000000 in a release build, 500000 in a debug build, so that its tour stays short]
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(10_000..=100_000_000))]
-    size: u64,
+    size: Option<u64>,
 
     /// How many photos to make thumbnails of [default: 6 in a release build (three per worker
     /// on 2 cores, so that the slower first tasks of fresh workers do not decide the speedup),
@@ -43,6 +44,15 @@ enum Experiment {
     /// what processes buy: tasks that panic, abort, are killed or corrupt the pipe
     Crashes,
 }
+
+/// The default `--size`: a debug build computes several times slower than a release build, and
+/// its whole tour must stay within seconds (under 10 s on a 2-core machine), so it counts the
+/// primes below half a million (trial division costs about `N^1.5`: a third of the work).
+const DEFAULT_SIZE: u64 = if cfg!(debug_assertions) {
+    500_000
+} else {
+    1_000_000
+};
 
 /// The sums of squares: as many tasks as the articles use.
 const SQUARE_TASKS: u64 = 8;
@@ -78,11 +88,12 @@ fn main() -> ExitCode {
         cores: report.machine().cores,
     };
     // ANCHOR_END: main
+    let size = args.size.unwrap_or(DEFAULT_SIZE);
     if common.wants(Experiment::Primes) {
-        report.add(cpu_jobs::primes(args.size, setup));
+        report.add(cpu_jobs::primes(size, setup));
     }
     if common.wants(Experiment::Squares) {
-        report.add(cpu_jobs::squares(10 * args.size, SQUARE_TASKS, setup));
+        report.add(cpu_jobs::squares(10 * size, SQUARE_TASKS, setup));
     }
     // The photos are made once, before anything is timed; the costs experiment needs one.
     let (count, why) = photos(args.photos);
@@ -101,7 +112,7 @@ fn main() -> ExitCode {
         report.add(costs::costs(setup, &photos[0]));
     }
     if common.wants(Experiment::Shared) {
-        report.add(shared_memory::shared_memory(args.size, setup));
+        report.add(shared_memory::shared_memory(size, setup));
     }
     if common.wants(Experiment::Crashes) {
         report.add(crashes::crashes(setup));
