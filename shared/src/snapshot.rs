@@ -180,7 +180,7 @@ pub fn judge_when_free(claim: &str, mut attempt: impl FnMut() -> (Capacity, Resu
                 eprintln!(
                     "{claim}, attempt {number}: {failure}; but the machine was busy ({:.2} of \
                      {} cores): speed not judged",
-                    capacity.parallel.unwrap_or_default(),
+                    capacity.obtained().unwrap_or_default(),
                     capacity.nominal()
                 );
                 busy_in_a_row += 1;
