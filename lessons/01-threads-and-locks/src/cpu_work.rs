@@ -156,7 +156,15 @@ pub fn cpu_work(limit: u64, workers: usize, reps: usize) -> Section {
     let comparison = compare(runs, workers, &measured.capacity, "threads", title);
     section.capacity(&comparison.capacity);
     for (r, speedup) in runs.iter().zip(&comparison.speedups).skip(1) {
-        section.verdict(speedup.verdict(&format!("{} ({workers} threads)", r.name), "one thread"));
+        let variant = format!("{} ({workers} threads)", r.name);
+        // By their median runs the threads reach 80% to 100% of the ideal from run to run (the
+        // minimum flattered them): "most of" or "close to" the ideal both happen. The GIL runs
+        // at about one thread's speed, a little under it when taking turns costs extra.
+        section.verdict(if r.name == "GIL simulator" {
+            speedup.verdict_no_gain_expected(&variant, "one thread")
+        } else {
+            speedup.verdict_near_90_percent(&variant, "one thread")
+        });
     }
     section.table(&Comparison::caption(reps), comparison.table);
     section.verdict(phrase!(
