@@ -11,15 +11,15 @@ use lesson_kit::cli::{self, CommonArgs};
 #[derive(Debug, Parser)]
 #[command(name = "lesson-04-process-pool")]
 struct Args {
-    /// Count primes below N; each sum of squares runs over about 10 x N numbers [default:
-    /// 1000000 in a release build, 500000 in a debug build, so that its tour stays short]
+    /// Count primes below N; each sum of squares runs over about 10 x N numbers [default: 1000000;
+    /// a debug build counts the primes below 500000, so that its tour stays short]
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(10_000..=100_000_000))]
     size: Option<u64>,
 
     /// How many photos to make thumbnails of [default: 6 in a release build (three per worker
     /// on 2 cores, so that the slower first tasks of fresh workers do not decide the speedup),
-    /// 2 in a debug build, so that its tour stays short]
+    /// 4 of a quarter the size (1500x1000) in a debug build, so that its tour stays short]
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=200))]
     photos: Option<u16>,
@@ -45,14 +45,15 @@ enum Experiment {
     Crashes,
 }
 
-/// The default `--size`: a debug build computes several times slower than a release build, and
-/// its whole tour must stay within seconds (under 10 s on a 2-core machine), so it counts the
-/// primes below half a million (trial division costs about `N^1.5`: a third of the work).
-const DEFAULT_SIZE: u64 = if cfg!(debug_assertions) {
-    500_000
-} else {
-    1_000_000
-};
+/// The default `--size`.
+const DEFAULT_SIZE: u64 = 1_000_000;
+
+/// The primes a debug build counts by default: it computes several times slower than a release
+/// build, and its whole tour must stay within seconds (under 10 s on a 2-core machine). Trial
+/// division below half a million is about a third of the work below a million (it grows as
+/// `N^1.5`). The sums of squares keep the default size: at half of it their job lasted about
+/// 60 ms in a debug build, too short for threads to reach a steady share of the ideal.
+const DEBUG_PRIMES: u64 = 500_000;
 
 /// The sums of squares: as many tasks as the articles use.
 const SQUARE_TASKS: u64 = 8;
@@ -62,8 +63,9 @@ fn photos(chosen: Option<u16>) -> (usize, &'static str) {
     match chosen {
         Some(n) => (usize::from(n), "as chosen with --photos"),
         None if cfg!(debug_assertions) => (
-            2,
-            "a debug build's default; a release build makes 6, three per worker on 2 cores",
+            4,
+            "a debug build's default, of a quarter the size: two per worker on 2 cores; a release \
+             build makes 6 full-size ones, three per worker",
         ),
         None => (6, "a release build's default: three per worker on 2 cores"),
     }
@@ -89,8 +91,12 @@ fn main() -> ExitCode {
     };
     // ANCHOR_END: main
     let size = args.size.unwrap_or(DEFAULT_SIZE);
+    let primes_below = match args.size {
+        None if cfg!(debug_assertions) => DEBUG_PRIMES,
+        _ => size,
+    };
     if common.wants(Experiment::Primes) {
-        report.add(cpu_jobs::primes(size, setup));
+        report.add(cpu_jobs::primes(primes_below, setup));
     }
     if common.wants(Experiment::Squares) {
         report.add(cpu_jobs::squares(10 * size, SQUARE_TASKS, setup));
@@ -112,7 +118,7 @@ fn main() -> ExitCode {
         report.add(costs::costs(setup, &photos[0]));
     }
     if common.wants(Experiment::Shared) {
-        report.add(shared_memory::shared_memory(size, setup));
+        report.add(shared_memory::shared_memory(primes_below, setup));
     }
     if common.wants(Experiment::Crashes) {
         report.add(crashes::crashes(setup));
