@@ -49,17 +49,18 @@ pub fn probe(threads: usize, duration: Duration) -> f64 {
 /// overloaded machine they may not all get a core at once, and a probe must never hang.
 const ARRIVAL_LIMIT: Duration = Duration::from_millis(20);
 
-// ANCHOR: probe_times
 /// The CPU time `threads` spinning threads obtained, and the wall time they took.
 ///
 /// The wall time is the probe threads' own window, from the first one's start to the last one's
 /// end, and each starts only once all of them are *running*: they spin until every one has
-/// arrived. An earlier probe started them on a `Barrier` and timed them from the spawning
-/// thread. On this 2-core virtual machine, waking a thread that sleeps in a `Barrier` took up to
-/// a few milliseconds (the other core's virtual CPU must wake too), and the spawning thread
-/// itself woke up late or early relative to the spinners: a 5 ms probe then read anywhere from
-/// 0.4 to "49" cores (clamped to 2) on a quiet machine, and pooled, about 1.4 of 2 where the
-/// experiment's own threads reached 1.9x (issue 11).
+/// arrived. An earlier probe released them from a `Barrier` and timed them from the spawning
+/// thread, from its own return from the `Barrier` to its return from `join`. Those moments are
+/// not the spinners': measured on this 2-core virtual machine, the spinners started from 22 ms
+/// before to 27 ms after the spawning thread's clock did (under load), so single 5 ms probes read
+/// from 0.07 to over 100 cores (clamped to 2), and pooled over a run, 2.28 "cores" of 2 with
+/// every other program held off (SCHED_FIFO) and, in a recorded quiet release run, 1.38 where
+/// the experiment's own threads ran 1.91x as fast as one (issue 11). This probe read 2.00 in
+/// every one of 40 probes with other programs held off.
 fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
     let threads = threads.max(1);
     let arrived = AtomicUsize::new(0);
@@ -96,7 +97,6 @@ fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
         (spans.iter().map(|s| s.2).sum(), wall)
     })
 }
-// ANCHOR_END: probe_times
 
 /// The CPU time every core of the machine has spent busy since boot (user, nice, system, irq,
 /// softirq and steal in the first line of Linux's `/proc/stat`, counted in clock ticks).
