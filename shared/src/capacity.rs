@@ -51,24 +51,34 @@ const ARRIVAL_LIMIT: Duration = Duration::from_millis(20);
 
 /// The CPU time `threads` spinning threads obtained, and the wall time they took.
 ///
-/// The wall time is the probe threads' own window, from the first one's start to the last one's
-/// end, and each starts only once all of them are *running*: they spin until every one has
-/// arrived. An earlier probe released them from a `Barrier` and timed them from the spawning
-/// thread, from its own return from the `Barrier` to its return from `join`. Those moments are
-/// not the spinners': measured on this 2-core virtual machine, the spinners started from 22 ms
-/// before to 27 ms after the spawning thread's clock did (under load), so single 5 ms probes read
-/// from 0.07 to over 100 cores (clamped to 2), and pooled over a run, 2.28 "cores" of 2 with
-/// every other program held off (SCHED_FIFO) and, in a recorded quiet release run, 1.38 where
-/// the experiment's own threads ran 1.91x as fast as one (issue 11). This probe read 2.00 in
-/// every one of 40 probes with other programs held off.
+/// Each thread is kept on a CPU of its own (as many as the process may use, then round again),
+/// starts only once all of them are *running* (they spin until every one has arrived), and the
+/// wall time is their own window, from the first one's start to the last one's end. Measured on
+/// this 2-core virtual machine (Linux 6.18, `HZ=250`, tickless idle), both choices matter:
+///
+/// - Left to the scheduler, two new threads started on the *same* CPU in 10 to 13 of 40 probes
+///   on a quiet machine, and stayed there for much of a 5 ms probe: the idle CPU has no tick,
+///   and the busy one asks it to take work only at its own tick, every 4 ms. Those probes read
+///   one core, and pooled, 1.48 to 1.57 of 2, while an experiment's longer runs, balanced after
+///   a few milliseconds, reached 1.9x: issue 11's false busy reading (1.38 and 1.51 there).
+///   Pinned, no probe started with both on one CPU, and a program busy on a CPU still takes its
+///   share of the probe thread kept there.
+/// - An earlier probe timed them from the spawning thread, from its return from a `Barrier` to
+///   its return from `join`: other moments than the spinners'. Under load they started from
+///   22 ms before to 27 ms after that clock, so single probes read from 0.02 to over 100 cores
+///   (clamped to 2); pooled on a quiet machine, 2.09 of 2.
 fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
     let threads = threads.max(1);
     let arrived = AtomicUsize::new(0);
+    let cpus = allowed_cpus();
     std::thread::scope(|scope| {
         let spinners: Vec<_> = (0..threads)
-            .map(|_| {
-                let arrived = &arrived;
+            .map(|i| {
+                let (arrived, cpu) = (&arrived, cpus.get(i % cpus.len().max(1)).copied());
                 scope.spawn(move || {
+                    if let Some(cpu) = cpu {
+                        pin_to(cpu);
+                    }
                     arrived.fetch_add(1, Ordering::Relaxed);
                     let waiting = Instant::now();
                     while arrived.load(Ordering::Relaxed) < threads
@@ -96,6 +106,33 @@ fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
         let wall = first.zip(last).map(|(a, b)| b - a).unwrap_or_default();
         (spans.iter().map(|s| s.2).sum(), wall)
     })
+}
+
+/// The CPUs this process may run on (its affinity mask), lowest first; empty where Linux
+/// cannot tell.
+fn allowed_cpus() -> Vec<usize> {
+    // SAFETY: a zeroed cpu_set_t is an empty set; sched_getaffinity writes into the one we hand
+    // it, and CPU_ISSET only reads it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return Vec::new();
+        }
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|&cpu| libc::CPU_ISSET(cpu, &set))
+            .collect()
+    }
+}
+
+/// Keeps the calling thread on `cpu` from now on (a probe thread, which ends soon after).
+fn pin_to(cpu: usize) {
+    // SAFETY: as above; sched_setaffinity only reads the set. If it fails, the thread simply
+    // stays where the scheduler puts it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
 }
 
 /// The CPU time every core of the machine has spent busy since boot (user, nice, system, irq,
@@ -584,6 +621,25 @@ mod tests {
             .shown
             .expect("a run over 10 ms shows its cores");
         assert!(shown > 0.0 && shown <= 2.05, "{shown}");
+    }
+
+    #[test]
+    fn a_probe_thread_stays_on_the_cpu_it_is_given() {
+        let cpus = allowed_cpus();
+        assert!(
+            !cpus.is_empty(),
+            "Linux says which CPUs this process may use"
+        );
+        std::thread::scope(|s| {
+            for &cpu in &cpus {
+                s.spawn(move || {
+                    pin_to(cpu);
+                    // SAFETY: sched_getcpu only reads which CPU the calling thread is on.
+                    let now = unsafe { libc::sched_getcpu() };
+                    assert_eq!(now as usize, cpu);
+                });
+            }
+        });
     }
 
     #[test]
