@@ -11,11 +11,10 @@ use lesson_kit::cli::{self, CommonArgs};
 #[derive(Debug, Parser)]
 #[command(name = "lesson-04-process-pool")]
 struct Args {
-    /// Count primes below N; each sum of squares runs over about 10 x N numbers [default: 1000000;
-    /// a debug build counts the primes below 500000, so that its tour stays short]
-    #[arg(long, value_name = "N",
+    /// Count primes below N; each sum of squares runs over about 10 x N numbers
+    #[arg(long, value_name = "N", default_value_t = 1_000_000,
           value_parser = clap::value_parser!(u64).range(10_000..=100_000_000))]
-    size: Option<u64>,
+    size: u64,
 
     /// How many photos to make thumbnails of [default: 6 in a release build (three per worker
     /// on 2 cores, so that the slower first tasks of fresh workers do not decide the speedup),
@@ -44,16 +43,6 @@ enum Experiment {
     /// what processes buy: tasks that panic, abort, are killed or corrupt the pipe
     Crashes,
 }
-
-/// The default `--size`.
-const DEFAULT_SIZE: u64 = 1_000_000;
-
-/// The primes a debug build counts by default: it computes several times slower than a release
-/// build, and its whole tour must stay within seconds (under 10 s on a 2-core machine). Trial
-/// division below half a million is about a third of the work below a million (it grows as
-/// `N^1.5`). The sums of squares keep the default size: at half of it their job lasted about
-/// 60 ms in a debug build, too short for threads to reach a steady share of the ideal.
-const DEBUG_PRIMES: u64 = 500_000;
 
 /// The sums of squares: as many tasks as the articles use.
 const SQUARE_TASKS: u64 = 8;
@@ -90,13 +79,9 @@ fn main() -> ExitCode {
         cores: report.machine().cores,
     };
     // ANCHOR_END: main
-    let size = args.size.unwrap_or(DEFAULT_SIZE);
-    let primes_below = match args.size {
-        None if cfg!(debug_assertions) => DEBUG_PRIMES,
-        _ => size,
-    };
+    let size = args.size;
     if common.wants(Experiment::Primes) {
-        report.add(cpu_jobs::primes(primes_below, setup));
+        report.add(cpu_jobs::primes(size, setup));
     }
     if common.wants(Experiment::Squares) {
         report.add(cpu_jobs::squares(10 * size, SQUARE_TASKS, setup));
@@ -118,7 +103,7 @@ fn main() -> ExitCode {
         report.add(costs::costs(setup, &photos[0]));
     }
     if common.wants(Experiment::Shared) {
-        report.add(shared_memory::shared_memory(primes_below, setup));
+        report.add(shared_memory::shared_memory(size, setup));
     }
     if common.wants(Experiment::Crashes) {
         report.add(crashes::crashes(setup));
