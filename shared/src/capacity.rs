@@ -56,17 +56,18 @@ const ARRIVAL_LIMIT: Duration = Duration::from_millis(20);
 /// wall time is their own window, from the first one's start to the last one's end. Measured on
 /// this 2-core virtual machine (Linux 6.18, `HZ=250`, tickless idle), both choices matter:
 ///
-/// - Left to the scheduler, two new threads started on the *same* CPU in 10 to 13 of 40 probes
-///   on a quiet machine, and stayed there for much of a 5 ms probe: the idle CPU has no tick,
-///   and the busy one asks it to take work only at its own tick, every 4 ms. Those probes read
-///   one core, and pooled, 1.48 to 1.57 of 2, while an experiment's longer runs, balanced after
-///   a few milliseconds, reached 1.9x: issue 11's false busy reading (1.38 and 1.51 there).
-///   Pinned, no probe started with both on one CPU, and a program busy on a CPU still takes its
-///   share of the probe thread kept there.
+/// - Left to the scheduler, two new threads started on the *same* CPU in 1 to 28 of 40 probes
+///   on a quiet machine (it varied from minute to minute), and stayed there for much of a 5 ms
+///   probe: the idle CPU has no tick, and the busy one asks it to take work from its own tick
+///   (`sched_balance_trigger`), every 4 ms. Those probes read one core; pooled, as little as
+///   0.91 of 2 (debug) or 1.48 (release), while an experiment's longer runs, balanced after a
+///   few milliseconds, reached 1.9x: issue 11's false busy reading (1.38 and 1.51 there, 1.21
+///   here with the old probe). Pinned, no probe started with both on one CPU (0 of 40; pooled
+///   1.99), and a program busy on a CPU still takes its share of the probe thread kept there.
 /// - An earlier probe timed them from the spawning thread, from its return from a `Barrier` to
 ///   its return from `join`: other moments than the spinners'. Under load they started from
 ///   22 ms before to 27 ms after that clock, so single probes read from 0.02 to over 100 cores
-///   (clamped to 2); pooled on a quiet machine, 2.09 of 2.
+///   (clamped to 2); pooled on a quiet machine, 1.68 to 2.57 of 2.
 fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
     let threads = threads.max(1);
     let arrived = AtomicUsize::new(0);
