@@ -31,10 +31,6 @@ pub const PROBE: Duration = Duration::from_millis(5);
 /// spinning in another session.
 pub const BUSY_BELOW: f64 = 0.85;
 
-/// Runs shorter than this do not count as proof of the cores they used: reading the CPU time
-/// and the clock around them costs a few microseconds, and the shortest runs are mostly that.
-const SHOWN_AFTER: Duration = Duration::from_millis(10);
-
 /// The words every busy-machine line contains: the snapshot helpers look for them.
 pub const BUSY_WORDS: &str = "another program was busy";
 
@@ -236,10 +232,10 @@ pub struct Capacity {
     /// (the whole machine's busy time in `/proc/stat`, less this process's); `None` where Linux
     /// cannot tell.
     pub others: Option<f64>,
-    /// Cores the experiment itself was seen to use at once: the most any of its runs used (this
-    /// process's CPU time over the run's wall time), or the most a parallel variant gained over
-    /// one thread ([`Capacity::at_least`]). A proof, not an estimate: a run cannot use cores the
-    /// machine did not give, so the capacity is never below it.
+    /// Cores the experiment itself showed it had: the most a parallel variant gained over one
+    /// thread in its median run ([`Capacity::at_least`]). The same work done 1.9 times as fast
+    /// as on one thread, typically, had 1.9 cores; so the capacity is never below it. (Not the
+    /// one run that used the most CPU: a single lucky run says little about the others.)
     pub shown: Option<f64>,
 }
 
@@ -390,8 +386,6 @@ pub struct Prober {
     probes: usize,
     /// Other programs' CPU time and the wall time watched, over the experiment's runs.
     others: Option<(Duration, Duration)>,
-    /// The most cores one watched run of this process used at once.
-    shown: Option<f64>,
 }
 
 impl Prober {
@@ -402,31 +396,16 @@ impl Prober {
             single: (Duration::ZERO, Duration::ZERO),
             probes: 0,
             others: Some((Duration::ZERO, Duration::ZERO)),
-            shown: None,
         }
     }
 
     /// Runs `run`, and counts the CPU time other programs used meanwhile. A short probe can
     /// preempt a busy program for a moment (a thread that just woke is owed time); a whole run
     /// cannot, so this sees what the probes may miss.
-    ///
-    /// It also keeps the most cores the run itself used at once, from this process's own
-    /// threads' CPU time (`getrusage(RUSAGE_SELF)`: Linux scales it to the scheduler's runtime
-    /// in nanoseconds, `cputime_adjust` in `kernel/sched/cputime.c`, and reports microseconds).
-    /// Children are left out: the live workers' time read from `/proc` counts in clock ticks
-    /// (10 ms here), too coarse for a run of a few tens of milliseconds, and a child reaped
-    /// during a run brings all its CPU time, from before the run too. Leaving them out can only
-    /// make the proof smaller.
     pub fn watch<T>(&mut self, run: impl FnOnce() -> T) -> T {
         let before = (machine_busy(), own_cpu_time(), Instant::now());
-        let exact_before = crate::measure::own_threads_cpu_time();
         let result = run();
-        let exact = crate::measure::own_threads_cpu_time().saturating_sub(exact_before);
         let (machine, own, wall) = (machine_busy(), own_cpu_time(), before.2.elapsed());
-        if wall >= SHOWN_AFTER {
-            let used = exact.as_secs_f64() / wall.as_secs_f64();
-            self.shown = Some(self.shown.map_or(used, |most| most.max(used)));
-        }
         self.others = match (self.others, before.0, machine) {
             (Some((cpu, watched)), Some(start), Some(end)) => {
                 let theirs = end
@@ -465,7 +444,7 @@ impl Prober {
             others: self.others.and_then(|(cpu, wall)| {
                 (!wall.is_zero()).then(|| cpu.as_secs_f64() / wall.as_secs_f64())
             }),
-            shown: self.shown,
+            shown: None,
         }
     }
 }
@@ -570,9 +549,9 @@ mod tests {
     }
 
     #[test]
-    fn what_the_runs_used_is_never_called_busy() {
+    fn what_the_experiment_showed_is_never_called_busy() {
         // Issue 11's false reading: the probes pooled 1.38 of 2 cores, other programs used 0.03,
-        // and the experiment's own threads used 1.91 cores in one run (and ran 1.91x as fast).
+        // and the experiment's own threads ran 1.91x as fast as one thread.
         let seen = Capacity {
             others: Some(0.03),
             shown: Some(1.91),
@@ -584,7 +563,7 @@ mod tests {
         let ms = std::time::Duration::from_millis;
         let threads = crate::speedup::Speedup::judged(ms(191), ms(100), 2, &seen);
         assert!(threads.efficiency() <= 1.05, "{threads:?}");
-        // Really busy: what the runs used caps nothing, it only sets a floor under the ideal.
+        // Really busy: what the experiment showed caps nothing, it only sets a floor under the ideal.
         let busy = Capacity {
             others: Some(0.9),
             shown: Some(1.2),
@@ -598,30 +577,6 @@ mod tests {
             ..measured(1.0, 1.0)
         };
         assert_eq!(more.obtained(), Some(2.0));
-    }
-
-    #[test]
-    fn a_watched_run_shows_the_cores_it_used() {
-        // Two threads that each spin until they have had 15 ms of CPU: the run used up to 2
-        // cores, however busy the machine is; how many it got is not judged here.
-        let mut prober = Prober::new(2);
-        prober.watch(|| {
-            std::thread::scope(|s| {
-                for _ in 0..2 {
-                    s.spawn(|| {
-                        let began = thread_cpu_time();
-                        while thread_cpu_time() - began < Duration::from_millis(15) {
-                            std::hint::black_box(0u64);
-                        }
-                    });
-                }
-            })
-        });
-        let shown = prober
-            .finish()
-            .shown
-            .expect("a run over 10 ms shows its cores");
-        assert!(shown > 0.0 && shown <= 2.05, "{shown}");
     }
 
     #[test]

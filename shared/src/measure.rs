@@ -199,11 +199,6 @@ pub fn cpu_time() -> Duration {
     rusage_cpu(libc::RUSAGE_SELF) + rusage_cpu(libc::RUSAGE_CHILDREN)
 }
 
-/// User + system CPU time of this process's own threads, children left out.
-pub fn own_threads_cpu_time() -> Duration {
-    rusage_cpu(libc::RUSAGE_SELF)
-}
-
 fn rusage_cpu(who: libc::c_int) -> Duration {
     // SAFETY: getrusage only writes into the struct we hand it; an all-zero rusage is valid.
     let usage = unsafe {

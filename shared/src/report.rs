@@ -205,7 +205,7 @@ impl Section {
                 "probe_obtained": c.parallel,
                 "one_thread_obtained": c.single,
                 "others_used": c.others,
-                "own_runs_used": c.shown,
+                "speedup_shown": c.shown,
                 "probes": c.probes,
                 "busy": c.busy(),
                 "ideal": c.ideal(c.workers),
