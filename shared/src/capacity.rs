@@ -14,7 +14,7 @@
 //! kit also counts what other programs used during the runs themselves, and keeps the lower
 //! figure.
 
-use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -41,17 +41,49 @@ pub fn probe(threads: usize, duration: Duration) -> f64 {
     (cpu.as_secs_f64() / wall.as_secs_f64().max(1e-9)).min(threads.max(1) as f64)
 }
 
+/// The longest a probe thread waits for the others to be running before it starts anyway: on an
+/// overloaded machine they may not all get a core at once, and a probe must never hang.
+const ARRIVAL_LIMIT: Duration = Duration::from_millis(20);
+
 /// The CPU time `threads` spinning threads obtained, and the wall time they took.
+///
+/// Each thread is kept on a CPU of its own (as many as the process may use, then round again),
+/// starts only once all of them are *running* (they spin until every one has arrived), and the
+/// wall time is their own window, from the first one's start to the last one's end. Measured on
+/// this 2-core virtual machine (Linux 6.18, `HZ=250`, tickless idle), both choices matter:
+///
+/// - Left to the scheduler, two new threads started on the *same* CPU in 1 to 28 of 40 probes
+///   on a quiet machine (it varied from minute to minute), and stayed there for much of a 5 ms
+///   probe: the idle CPU has no tick, and the busy one asks it to take work from its own tick
+///   (`sched_balance_trigger`), every 4 ms. Those probes read one core; pooled, as little as
+///   0.91 of 2 (debug) or 1.48 (release), while an experiment's longer runs, balanced after a
+///   few milliseconds, reached 1.9x: issue 11's false busy reading (1.38 and 1.51 there, 1.21
+///   here with the old probe). Pinned, no probe started with both on one CPU (0 of 40; pooled
+///   1.99), and a program busy on a CPU still takes its share of the probe thread kept there.
+/// - An earlier probe timed them from the spawning thread, from its return from a `Barrier` to
+///   its return from `join`: other moments than the spinners'. Under load they started from
+///   22 ms before to 27 ms after that clock, so single probes read from 0.02 to over 100 cores
+///   (clamped to 2); pooled on a quiet machine, 1.68 to 2.57 of 2.
 fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
     let threads = threads.max(1);
-    let start = Barrier::new(threads + 1);
+    let arrived = AtomicUsize::new(0);
+    let cpus = allowed_cpus();
     std::thread::scope(|scope| {
         let spinners: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    start.wait();
-                    let began = thread_cpu_time();
-                    let started = Instant::now();
+            .map(|i| {
+                let (arrived, cpu) = (&arrived, cpus.get(i % cpus.len().max(1)).copied());
+                scope.spawn(move || {
+                    if let Some(cpu) = cpu {
+                        pin_to(cpu);
+                    }
+                    arrived.fetch_add(1, Ordering::Relaxed);
+                    let waiting = Instant::now();
+                    while arrived.load(Ordering::Relaxed) < threads
+                        && waiting.elapsed() < ARRIVAL_LIMIT
+                    {
+                        std::hint::spin_loop();
+                    }
+                    let (began, started) = (thread_cpu_time(), Instant::now());
                     let mut x = 0u64;
                     while started.elapsed() < duration {
                         for _ in 0..1000 {
@@ -60,18 +92,44 @@ fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
                             );
                         }
                     }
-                    thread_cpu_time().saturating_sub(began)
+                    let cpu = thread_cpu_time().saturating_sub(began);
+                    (started, Instant::now(), cpu)
                 })
             })
             .collect();
-        start.wait();
-        let started = Instant::now();
-        let cpu: Duration = spinners
-            .into_iter()
-            .map(|s| s.join().unwrap_or_default())
-            .sum();
-        (cpu, started.elapsed())
+        let spans: Vec<_> = spinners.into_iter().filter_map(|s| s.join().ok()).collect();
+        let first = spans.iter().map(|s| s.0).min();
+        let last = spans.iter().map(|s| s.1).max();
+        let wall = first.zip(last).map(|(a, b)| b - a).unwrap_or_default();
+        (spans.iter().map(|s| s.2).sum(), wall)
     })
+}
+
+/// The CPUs this process may run on (its affinity mask), lowest first; empty where Linux
+/// cannot tell.
+fn allowed_cpus() -> Vec<usize> {
+    // SAFETY: a zeroed cpu_set_t is an empty set; sched_getaffinity writes into the one we hand
+    // it, and CPU_ISSET only reads it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return Vec::new();
+        }
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|&cpu| libc::CPU_ISSET(cpu, &set))
+            .collect()
+    }
+}
+
+/// Keeps the calling thread on `cpu` from now on (a probe thread, which ends soon after).
+fn pin_to(cpu: usize) {
+    // SAFETY: as above; sched_setaffinity only reads the set. If it fails, the thread simply
+    // stays where the scheduler puts it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
 }
 
 /// The CPU time every core of the machine has spent busy since boot (user, nice, system, irq,
@@ -174,6 +232,11 @@ pub struct Capacity {
     /// (the whole machine's busy time in `/proc/stat`, less this process's); `None` where Linux
     /// cannot tell.
     pub others: Option<f64>,
+    /// Cores the experiment itself showed it had: the most a parallel variant gained over one
+    /// thread in its median run ([`Capacity::at_least`]). The same work done 1.9 times as fast
+    /// as on one thread, typically, had 1.9 cores; so the capacity is never below it. (Not the
+    /// one run that used the most CPU: a single lucky run says little about the others.)
+    pub shown: Option<f64>,
 }
 
 impl Capacity {
@@ -186,6 +249,7 @@ impl Capacity {
             single: None,
             probes: 0,
             others: None,
+            shown: None,
         }
     }
 
@@ -206,16 +270,27 @@ impl Capacity {
         self.workers.min(self.cores).max(1) as f64
     }
 
-    /// The cores `workers` threads could get, by the lower of the two measures: what the probes
-    /// obtained, and the cores other programs left while the experiment ran.
+    /// The cores `workers` threads could get, by the lower of the two measures (what the probes
+    /// obtained, and the cores other programs left while the experiment ran), and never less than
+    /// the experiment's own runs were seen to use.
     pub fn obtained(&self) -> Option<f64> {
         let left = self
             .others
             .map(|others| (self.cores as f64 - others).clamp(0.0, self.workers as f64));
-        match (self.parallel, left) {
+        let measured = match (self.parallel, left) {
             (Some(probed), Some(left)) => Some(probed.min(left)),
             (probed, left) => probed.or(left),
+        };
+        let shown = self.shown_cores();
+        match (measured, shown) {
+            (Some(measured), Some(shown)) => Some(measured.max(shown)),
+            (measured, shown) => measured.or(shown),
         }
+    }
+
+    /// The cores the experiment's own runs used at once, at most `min(workers, cores)`.
+    fn shown_cores(&self) -> Option<f64> {
+        self.shown.map(|shown| shown.min(self.nominal()))
     }
 
     /// Was the machine busy: did `workers` threads get well under the cores they could use?
@@ -239,7 +314,24 @@ impl Capacity {
         if let Some(others) = self.others {
             ideal = ideal.min((self.cores as f64 - others).max(1.0));
         }
+        // What the experiment itself used was there for sure.
+        if let Some(shown) = self.shown_cores() {
+            ideal = ideal.max(shown.min(nominal));
+        }
         ideal
+    }
+
+    /// This capacity, raised to at least `cores` if the experiment showed that many: a parallel
+    /// variant that ran `cores` times as fast as one thread had them, whatever the probes saw.
+    pub fn at_least(self, cores: f64) -> Capacity {
+        if cores <= 0.0 {
+            return self;
+        }
+        let shown = self.shown.map_or(cores, |shown| shown.max(cores));
+        Capacity {
+            shown: Some(shown),
+            ..self
+        }
     }
 
     /// One line for the report when the machine was busy: "This run got 1.33 of the 2 cores its
@@ -352,6 +444,7 @@ impl Prober {
             others: self.others.and_then(|(cpu, wall)| {
                 (!wall.is_zero()).then(|| cpu.as_secs_f64() / wall.as_secs_f64())
             }),
+            shown: None,
         }
     }
 }
@@ -400,6 +493,7 @@ mod tests {
             single: Some(single),
             probes: 20,
             others: None,
+            shown: None,
         }
     }
 
@@ -452,6 +546,65 @@ mod tests {
             ..measured(1.97, 1.0)
         };
         assert!(!quiet.busy());
+    }
+
+    #[test]
+    fn what_the_experiment_showed_is_never_called_busy() {
+        // Issue 11's false reading: the probes pooled 1.38 of 2 cores, other programs used 0.03,
+        // and the experiment's own threads ran 1.91x as fast as one thread.
+        let seen = Capacity {
+            others: Some(0.03),
+            shown: Some(1.91),
+            ..measured(1.38, 1.0)
+        };
+        assert!(!seen.busy(), "{seen:?}");
+        assert_eq!(seen.obtained(), Some(1.91));
+        assert_eq!(seen.ideal(2), 2.0);
+        let ms = std::time::Duration::from_millis;
+        let threads = crate::speedup::Speedup::judged(ms(191), ms(100), 2, &seen);
+        assert!(threads.efficiency() <= 1.05, "{threads:?}");
+        // Really busy: what the experiment showed caps nothing, it only sets a floor under the ideal.
+        let busy = Capacity {
+            others: Some(0.9),
+            shown: Some(1.2),
+            ..measured(1.1, 1.0)
+        };
+        assert!(busy.busy());
+        assert!((busy.ideal(2) - 1.2).abs() < 1e-9, "{busy:?}");
+        // Never more than the cores the workers could use.
+        let more = Capacity {
+            shown: Some(2.4),
+            ..measured(1.0, 1.0)
+        };
+        assert_eq!(more.obtained(), Some(2.0));
+    }
+
+    #[test]
+    fn a_probe_thread_stays_on_the_cpu_it_is_given() {
+        let cpus = allowed_cpus();
+        assert!(
+            !cpus.is_empty(),
+            "Linux says which CPUs this process may use"
+        );
+        std::thread::scope(|s| {
+            for &cpu in &cpus {
+                s.spawn(move || {
+                    pin_to(cpu);
+                    // SAFETY: sched_getcpu only reads which CPU the calling thread is on.
+                    let now = unsafe { libc::sched_getcpu() };
+                    assert_eq!(now as usize, cpu);
+                });
+            }
+        });
+    }
+
+    #[test]
+    fn probe_threads_wait_for_each_other_but_never_hang() {
+        // More threads than cores cannot all run at once: they start after the arrival limit.
+        let started = Instant::now();
+        let (cpu, wall) = probe_times(8, Duration::from_millis(2));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(cpu > Duration::ZERO && wall >= Duration::from_millis(2));
     }
 
     #[test]

@@ -86,6 +86,15 @@ impl<T> Runs<T> {
             .unwrap_or_default()
     }
 
+    /// The slowest run: with the fastest, the spread of the runs.
+    pub fn max_wall(&self) -> Duration {
+        self.samples
+            .iter()
+            .map(|s| s.wall)
+            .max()
+            .unwrap_or_default()
+    }
+
     /// The typical run.
     pub fn median_wall(&self) -> Duration {
         median(self.samples.iter().map(|s| s.wall).collect())

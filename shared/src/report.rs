@@ -205,6 +205,7 @@ impl Section {
                 "probe_obtained": c.parallel,
                 "one_thread_obtained": c.single,
                 "others_used": c.others,
+                "speedup_shown": c.shown,
                 "probes": c.probes,
                 "busy": c.busy(),
                 "ideal": c.ideal(c.workers),
@@ -401,6 +402,7 @@ mod tests {
             single: Some(1.0),
             probes: 20,
             others: None,
+            shown: None,
         });
         assert!(section.render(1, true, true).contains(BUSY_WORDS));
         assert!(section.render(1, false, true).contains(BUSY_WORDS));

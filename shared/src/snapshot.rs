@@ -183,7 +183,7 @@ pub fn judge_when_free(claim: &str, mut attempt: impl FnMut() -> (Capacity, Resu
                 eprintln!(
                     "{claim}, attempt {number}: {failure}; but the machine was busy ({:.2} of \
                      {} cores): speed not judged",
-                    capacity.parallel.unwrap_or_default(),
+                    capacity.obtained().unwrap_or_default(),
                     capacity.nominal()
                 );
                 busy_in_a_row += 1;
@@ -248,6 +248,7 @@ mod tests {
             single: Some(1.0),
             probes: 2,
             others: None,
+            shown: None,
         }
     }
 

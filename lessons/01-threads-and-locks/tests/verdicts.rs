@@ -2,9 +2,10 @@
 //!
 //! Timing tests share the machine with nothing else in this binary: every test here takes one lock,
 //! so they run one at a time. Each measures interleaved repetitions with the machine's capacity
-//! probed between them, judges the minimum times, and measures again (up to five times in all) before
-//! failing. Speed is judged only when the machine was free: a noisy moment or another busy program
-//! cannot fail the build, while a real loss of speedup on a free machine still does.
+//! probed between them, judges them as the lesson does (one thread's minimum over each variant's
+//! median), and measures again (up to five times in all) before failing. Speed is judged only when
+//! the machine was free: a noisy moment or another busy program cannot fail the build, while a
+//! real loss of speedup on a free machine still does.
 
 use std::sync::Mutex;
 
@@ -16,7 +17,7 @@ use lesson_01_threads_and_locks::cpu_work::measure_cpu_variants;
 use lesson_kit::capacity::Capacity;
 use lesson_kit::measure::agreed_result;
 use lesson_kit::snapshot::judge_when_free;
-use lesson_kit::speedup::Speedup;
+use lesson_kit::speedup::{Speedup, compare};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -33,11 +34,16 @@ fn speedups() -> (Capacity, [Speedup; 3]) {
         Ok(33_860),
         "every variant must count 33860 primes"
     );
-    let baseline = measured.runs[0].min_wall();
-    let capacity = measured.capacity;
-    let speedup =
-        |i: usize| Speedup::judged(baseline, measured.runs[i].min_wall(), WORKERS, &capacity);
-    (capacity, [speedup(1), speedup(2), speedup(3)])
+    // Judged as the lesson judges them: one thread's minimum over each variant's median.
+    let comparison = compare(
+        &measured.runs,
+        WORKERS,
+        &measured.capacity,
+        "threads",
+        String::new(),
+    );
+    let s = &comparison.speedups;
+    (comparison.capacity, [s[1], s[2], s[3]])
 }
 
 /// A clear margin: 65% of the ideal (1.3x on 2 free cores). One thread doing all the work, or

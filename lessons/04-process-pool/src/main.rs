@@ -18,7 +18,7 @@ struct Args {
 
     /// How many photos to make thumbnails of [default: 6 in a release build (three per worker
     /// on 2 cores, so that the slower first tasks of fresh workers do not decide the speedup),
-    /// 2 in a debug build, so that its tour stays short]
+    /// 4 of a quarter the size (1500x1000) in a debug build, so that its tour stays short]
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=200))]
     photos: Option<u16>,
@@ -52,8 +52,9 @@ fn photos(chosen: Option<u16>) -> (usize, &'static str) {
     match chosen {
         Some(n) => (usize::from(n), "as chosen with --photos"),
         None if cfg!(debug_assertions) => (
-            2,
-            "a debug build's default; a release build makes 6, three per worker on 2 cores",
+            4,
+            "a debug build's default, of a quarter the size: two per worker on 2 cores; a release \
+             build makes 6 full-size ones, three per worker",
         ),
         None => (6, "a release build's default: three per worker on 2 cores"),
     }
@@ -78,11 +79,12 @@ fn main() -> ExitCode {
         cores: report.machine().cores,
     };
     // ANCHOR_END: main
+    let size = args.size;
     if common.wants(Experiment::Primes) {
-        report.add(cpu_jobs::primes(args.size, setup));
+        report.add(cpu_jobs::primes(size, setup));
     }
     if common.wants(Experiment::Squares) {
-        report.add(cpu_jobs::squares(10 * args.size, SQUARE_TASKS, setup));
+        report.add(cpu_jobs::squares(10 * size, SQUARE_TASKS, setup));
     }
     // The photos are made once, before anything is timed; the costs experiment needs one.
     let (count, why) = photos(args.photos);
@@ -101,7 +103,7 @@ fn main() -> ExitCode {
         report.add(costs::costs(setup, &photos[0]));
     }
     if common.wants(Experiment::Shared) {
-        report.add(shared_memory::shared_memory(args.size, setup));
+        report.add(shared_memory::shared_memory(size, setup));
     }
     if common.wants(Experiment::Crashes) {
         report.add(crashes::crashes(setup));
