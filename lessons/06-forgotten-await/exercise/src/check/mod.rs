@@ -1,0 +1,163 @@
+//! The judge: it runs the batch in a fresh contained runner and decides from what the *store*
+//! counted and the heartbeat measured, not from what the answer says: which customers were loaded
+//! and when, how many renders ran at once and on which thread, which reports were saved before
+//! the answer returned, how late the heartbeat woke. Every failure says what the answer did.
+
+mod verdicts;
+
+use std::time::Duration;
+
+use lesson_kit::capacity::Capacity;
+use lesson_kit::exercise::{self, Checklist, Fault, Limits, Sandbox};
+
+use crate::{BatchSeen, Request};
+
+/// The customers of every batch: some fail to load, some are busy once.
+const CUSTOMERS: std::ops::RangeInclusive<u32> = 101..=110;
+const MISSING: [u32; 2] = [104, 109];
+const BUSY_ONCE: [u32; 2] = [102, 107];
+const RETRY_AFTER_MS: u64 = 150;
+/// CPU time of one render: longer than the stall allowed, so one render on the runtime's thread
+/// always shows, on any machine.
+const RENDER_MS: u64 = 100;
+/// Renders the answer may run at once: the cores of a small machine.
+const CPU_LIMIT: usize = 2;
+/// The heartbeat's latest wake-up allowed. A free runtime wakes it within a few milliseconds,
+/// a machine loaded far beyond its cores within about 40; one render or one busy pause on the
+/// runtime's thread makes it 100 ms late or more.
+const LAG_BOUND: Duration = Duration::from_millis(60);
+/// A stall that may be the machine's doing is measured again, this many batches in all.
+const TRIES: usize = 3;
+
+/// `cargo run -p lesson-06-exercise`, or a teacher's check of one file: prints the checklist and
+/// exits with the verdict's code.
+pub fn main(answer: exercise::Answer) -> ! {
+    println!("Checking {} against lesson 06's exercise", answer.name);
+    let mut checklist = Checklist::new();
+    let request = request();
+    let mut sandbox = match Sandbox::start(limits()) {
+        Ok(sandbox) => sandbox,
+        Err(fault) => {
+            println!("✗ the check could not start the answer: {fault}");
+            std::process::exit(1)
+        }
+    };
+    let files = sandbox.files.clone();
+    let mut tries = Vec::new();
+    let mut fault = None;
+    while tries.len() < TRIES {
+        match batch(&mut sandbox, &request) {
+            Ok(seen) => {
+                let again = seen.worst_lag >= LAG_BOUND && seen.renders_on_runtime == 0;
+                tries.push(seen);
+                if !again {
+                    break;
+                }
+            }
+            Err(why) => {
+                fault = Some(why);
+                break;
+            }
+        }
+    }
+    let printed = sandbox.printed();
+    drop(sandbox);
+    match (fault, tries.first()) {
+        (Some(why), None) => {
+            for (n, (name, _)) in verdicts::CHECKS.iter().enumerate() {
+                let result = if n == 0 {
+                    why.clone()
+                } else {
+                    "not run: the batch never finished".to_string()
+                };
+                checklist.record(name, Err(result));
+            }
+        }
+        (fault, Some(first)) => {
+            let verdicts = verdicts::Verdicts {
+                request: &request,
+                first,
+                tries: &tries,
+                source: answer.source,
+            };
+            for (name, check) in verdicts::CHECKS {
+                checklist.record(name, check(&verdicts));
+            }
+            if let Some(why) = fault {
+                checklist.record("the batch ran again", Err(why));
+            }
+        }
+        (None, None) => unreachable!("a batch either ran or faulted"),
+    }
+    // A stall that only a busy machine explains is not held against the answer.
+    if let Some(stalled) = unjudged_stall(&checklist, &tries, answer.source) {
+        checklist.outcomes.retain(|o| o.name != verdicts::STALL);
+        checklist.not_judged(verdicts::STALL, &stalled);
+    }
+    println!("The answer ran contained: {files}.");
+    if !printed.trim().is_empty() {
+        println!("The answer printed (not the check's output):");
+        for line in printed.lines().take(5) {
+            println!("  | {line}");
+        }
+    }
+    checklist.print_and_exit()
+}
+
+/// The batch every check judges.
+fn request() -> Request {
+    Request {
+        customers: CUSTOMERS.collect(),
+        missing: MISSING.to_vec(),
+        busy_once: BUSY_ONCE.to_vec(),
+        retry_after_ms: RETRY_AFTER_MS,
+        render_ms: RENDER_MS,
+        cpu_limit: CPU_LIMIT,
+    }
+}
+
+fn limits() -> Limits {
+    Limits {
+        // The starter, everything on one thread, takes under a second.
+        reply_within: Duration::from_secs(6),
+        ..Limits::default()
+    }
+}
+
+/// One batch in the runner; a fault in words a student understands.
+fn batch(sandbox: &mut Sandbox, request: &Request) -> Result<BatchSeen, String> {
+    match sandbox.ask::<_, BatchSeen>(request) {
+        Ok(seen) => match seen.reply.cannot_start {
+            Some(why) => Err(format!("the check could not start the runtime: {why}")),
+            None => Ok(seen.reply),
+        },
+        Err(Fault::Panicked(message)) => Err(match verdicts::blocked_on(&message) {
+            Some(why) => format!("the answer panicked: {why}"),
+            None => Fault::Panicked(message).to_string(),
+        }),
+        Err(fault) => Err(fault.to_string()),
+    }
+}
+
+/// Why the stall check is not judged, if only a busy machine explains it: the stall failed in
+/// every try, nothing of the answer's own ran on the runtime's thread long enough to show, and
+/// the machine is busy now.
+fn unjudged_stall(checklist: &Checklist, tries: &[BatchSeen], source: &str) -> Option<String> {
+    let stalled = checklist
+        .outcomes
+        .iter()
+        .any(|o| o.name == verdicts::STALL && o.result.is_err());
+    let best = tries.iter().map(|t| t.worst_lag).min()?;
+    let own_doing = tries.iter().any(|t| t.renders_on_runtime > 0)
+        || (best >= Duration::from_millis(RETRY_AFTER_MS * 9 / 10)
+            && !verdicts::blocking_lines(source).is_empty());
+    if !stalled || own_doing || !Capacity::now(2).busy() {
+        return None;
+    }
+    Some(format!(
+        "the heartbeat was {:.0} ms late at best of {}, the bound is {} ms",
+        best.as_secs_f64() * 1e3,
+        verdicts::tries(tries.len()),
+        LAG_BOUND.as_millis()
+    ))
+}
