@@ -3,7 +3,10 @@
 //! and when, how many renders ran at once and on which thread, which reports were saved before
 //! the answer returned, how late the heartbeat woke. Every failure says what the answer did.
 
+#[cfg(test)]
+mod tests;
 mod verdicts;
+mod words;
 
 use std::time::Duration;
 
@@ -131,7 +134,7 @@ fn batch(sandbox: &mut Sandbox, request: &Request) -> Result<BatchSeen, String> 
             Some(why) => Err(format!("the check could not start the runtime: {why}")),
             None => Ok(seen.reply),
         },
-        Err(Fault::Panicked(message)) => Err(match verdicts::blocked_on(&message) {
+        Err(Fault::Panicked(message)) => Err(match words::blocked_on(&message) {
             Some(why) => format!("the answer panicked: {why}"),
             None => Fault::Panicked(message).to_string(),
         }),
@@ -150,14 +153,14 @@ fn unjudged_stall(checklist: &Checklist, tries: &[BatchSeen], source: &str) -> O
     let best = tries.iter().map(|t| t.worst_lag).min()?;
     let own_doing = tries.iter().any(|t| t.renders_on_runtime > 0)
         || (best >= Duration::from_millis(RETRY_AFTER_MS * 9 / 10)
-            && !verdicts::blocking_lines(source).is_empty());
+            && !words::blocking_lines(source).is_empty());
     if !stalled || own_doing || !Capacity::now(2).busy() {
         return None;
     }
     Some(format!(
         "the heartbeat was {:.0} ms late at best of {}, the bound is {} ms",
         best.as_secs_f64() * 1e3,
-        verdicts::tries(tries.len()),
+        words::tries(tries.len()),
         LAG_BOUND.as_millis()
     ))
 }
