@@ -8,10 +8,10 @@
 //! This library never contains the answer: `main.rs` compiles it, and calls it only in the
 //! contained answer runner (see `lesson_kit::exercise`). The store counts what really happened
 //! (loads, renders and where they ran, saves) in fields the answer cannot reach, and the runner
-//! measures the runtime's stalls with a heartbeat task beside the answer.
+//! measures the runtime's stalls with the kit's heartbeat (`lesson_kit::heartbeat`) beside the
+//! answer.
 
 pub mod check;
-pub mod heartbeat;
 pub mod run;
 pub mod store;
 

@@ -3,16 +3,18 @@
 //! store, the customers and the limit; the runtime, the clock and the counts are out of its reach.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use lesson_kit::heartbeat::{Beats, Heartbeat};
 use serde::{Deserialize, Serialize};
 
-use crate::heartbeat::{self, Beats};
 use crate::store::Counts;
 use crate::{Answer, Store, Summary};
 
+/// How often the heartbeat asks to wake.
+pub const PERIOD: Duration = Duration::from_millis(10);
 /// Rounds of 2 ms in which tasks the answer left may end before they are counted.
 const SETTLE_ROUNDS: usize = 10;
 
@@ -86,8 +88,7 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
         peak_rendering: 0.into(),
         renders_on_runtime: 0.into(),
     });
-    let beats = Arc::new(Mutex::new(Beats::default()));
-    let heart = runtime.spawn(heartbeat::beat(Arc::clone(&beats)));
+    let heartbeat = runtime.block_on(async { Heartbeat::start(PERIOD) });
     let customers = request.customers.clone();
     let started = Instant::now();
     let summary = runtime.block_on(async {
@@ -96,10 +97,11 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
         (answer.build_reports)(store.clone(), customers, request.cpu_limit).await
     });
     let returned = Instant::now();
-    let worst_lag = heartbeat::worst_by(&beats, returned);
+    let origin = heartbeat.origin();
+    let beats = runtime.block_on(heartbeat.stop());
+    let worst_lag = beats.worst().max(overdue(&beats, origin, returned));
     let counts = store.counts();
     let saved = lock(&counts.saved).clone();
-    heart.abort();
     let mut tasks_left = usize::MAX;
     for _ in 0..SETTLE_ROUNDS {
         runtime.block_on(async { tokio::time::sleep(Duration::from_millis(2)).await });
@@ -110,7 +112,7 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
     }
     // Dropping the runtime cancels the tasks the answer left and waits for its blocking ones.
     drop(runtime);
-    let ticks = lock(&beats).ticks;
+    let ticks = beats.len() as u64;
     BatchSeen {
         cannot_start: None,
         summary,
@@ -127,6 +129,43 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
     }
 }
 
+/// How late the heartbeat's next wake-up already was at `now`: a stall still going on when the
+/// answer returned has no beat yet. The heartbeat's wake-ups are due at whole periods since
+/// `origin`, the first one after the last beat it recorded.
+fn overdue(beats: &Beats, origin: Instant, now: Instant) -> Duration {
+    let last = beats.beats.last().map(|b| b.due + b.lag);
+    let periods = last.map_or(0, |woke| woke.as_nanos() / PERIOD.as_nanos()) + 1;
+    let due = origin + PERIOD * u32::try_from(periods).unwrap_or(u32::MAX);
+    now.saturating_duration_since(due)
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use lesson_kit::heartbeat::Beat;
+
+    use super::*;
+
+    #[test]
+    fn a_stall_still_going_on_at_the_return_counts_from_the_next_wake_up_due() {
+        let ms = Duration::from_millis;
+        let origin = Instant::now();
+        let none = Beats {
+            period: PERIOD,
+            beats: vec![],
+        };
+        assert_eq!(overdue(&none, origin, origin + ms(45)), ms(35));
+        let woke_at_25 = Beats {
+            period: PERIOD,
+            beats: vec![Beat {
+                due: ms(20),
+                lag: ms(5),
+            }],
+        };
+        assert_eq!(overdue(&woke_at_25, origin, origin + ms(45)), ms(15));
+        assert_eq!(overdue(&woke_at_25, origin, origin + ms(29)), ms(0));
+    }
 }
