@@ -121,8 +121,8 @@ fn request() -> Request {
 
 fn limits() -> Limits {
     Limits {
-        // The starter, everything on one thread, takes under a second.
-        reply_within: Duration::from_secs(6),
+        // The starter, everything on one thread, takes about a second; several on a loaded machine.
+        reply_within: Duration::from_secs(15),
         ..Limits::default()
     }
 }
