@@ -269,10 +269,13 @@ fn never_stalled(v: &Verdicts) -> Result<String, String> {
     if why.is_empty() {
         why.push("something held the runtime's thread: a blocking call inside async code?".into());
     }
+    let of = match v.tries.len() {
+        1 => String::new(),
+        n => format!(" at best of {}", tries(n)),
+    };
     Err(format!(
-        "a heartbeat every 10 ms was {} late at best of {} (bound {}): {}",
+        "a heartbeat every 10 ms was {} late{of} (bound {}): {}",
         ms(best.worst_lag),
-        tries(v.tries.len()),
         ms(LAG_BOUND),
         why.join("; ")
     ))
