@@ -33,6 +33,19 @@ pub const CHECKS: [(&str, Verdict); 6] = [
     (STALL, never_stalled),
 ];
 
+/// Whether every check but the stall holds for `seen`: then the stall alone decides the verdict.
+pub fn all_but_the_stall_hold(request: &Request, seen: &BatchSeen) -> bool {
+    let verdicts = Verdicts {
+        request,
+        first: seen,
+        tries: std::slice::from_ref(seen),
+        source: "",
+    };
+    (CHECKS.iter())
+        .filter(|(name, _)| *name != STALL)
+        .all(|(_, check)| check(&verdicts).is_ok())
+}
+
 fn times_in(seen: &BatchSeen, customer: u32) -> usize {
     let done = seen.summary.done.iter().filter(|&&c| c == customer).count();
     done + seen
