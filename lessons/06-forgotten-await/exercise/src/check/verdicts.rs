@@ -88,8 +88,13 @@ fn accounted(v: &Verdicts) -> Result<String, String> {
     }
     if !absent.is_empty() {
         wrong.push(format!(
-            "{} in neither list",
-            customers(&absent, "is", "are")
+            "{} in neither list: did {} end with nobody waiting for it, in an error or a panic?",
+            customers(&absent, "is", "are"),
+            if absent.len() == 1 {
+                "its task"
+            } else {
+                "their tasks"
+            }
         ));
     }
     let asked = |c: &&u32| v.request.customers.contains(c);
@@ -186,7 +191,10 @@ fn saved(v: &Verdicts) -> Result<String, String> {
          and a future does nothing until it is awaited. .await it"
             .to_string()
     } else {
-        format!("only {} reports were rendered", seen.renders)
+        match seen.renders {
+            0 => "no report was rendered".to_string(),
+            n => format!("only {n} reports were rendered"),
+        }
     };
     Err(format!(
         "the store saved no report for {} by the time the answer returned: {why}",
