@@ -88,12 +88,12 @@ fn accounted(v: &Verdicts) -> Result<String, String> {
     }
     if !absent.is_empty() {
         wrong.push(format!(
-            "{} in neither list: did {} end with nobody waiting for it, in an error or a panic?",
+            "{} in neither list: did {}, in an error or a panic?",
             customers(&absent, "is", "are"),
             if absent.len() == 1 {
-                "its task"
+                "its task end with nobody waiting for it"
             } else {
-                "their tasks"
+                "their tasks end with nobody waiting for them"
             }
         ));
     }
