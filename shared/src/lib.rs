@@ -11,6 +11,7 @@
 //!   values for snapshot tests.
 //! - [`wrap`]: lines that fit 100 columns.
 //! - [`stall`]: a hang told from a slow run: progress that has stopped moving.
+//! - [`heartbeat`]: the stall of an async runtime, measured by a task that wakes on a schedule.
 //! - [`timeline`] and [`svg`]: what each worker did when, in the terminal and as figures.
 //! - [`cli`]: the options every lesson shares and their one-line errors.
 //! - [`snapshot`] and [`conventions`]: what every lesson's snapshot and CLI tests share.
@@ -25,6 +26,7 @@ pub mod cli;
 pub mod conventions;
 pub mod exercise;
 pub mod gil;
+pub mod heartbeat;
 pub mod machine;
 pub mod measure;
 pub mod panics;
