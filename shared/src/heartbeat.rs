@@ -85,13 +85,10 @@ async fn beat(origin: Instant, period: Duration, beats: Arc<Mutex<Vec<Beat>>>) {
         tokio::time::sleep_until(due.into()).await;
         let now = Instant::now();
         let lag = now.saturating_duration_since(due);
-        beats
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Beat {
-                due: due - origin,
-                lag,
-            });
+        beats.lock().unwrap_or_else(|p| p.into_inner()).push(Beat {
+            due: due - origin,
+            lag,
+        });
         while due <= now {
             due += period;
         }

@@ -63,7 +63,10 @@ pub const TICK: Duration = Duration::from_millis(5);
 /// Writes [`PIECES`] with a pause after each, then closes the pipe.
 async fn write_in_pieces(mut writer: DuplexStream) {
     for piece in PIECES {
-        writer.write_all(piece.as_bytes()).await.expect("the pipe is open");
+        writer
+            .write_all(piece.as_bytes())
+            .await
+            .expect("the pipe is open");
         sleep(TICK * 3).await; // the rest of the line comes later
     }
 }
@@ -78,11 +81,12 @@ pub async fn read_line_in_select() -> Vec<String> {
     loop {
         let mut line = String::new();
         tokio::select! {
+            biased; // branches in order, so that a due tick always wins and the run repeats
+            _ = sleep(TICK) => {} // a status tick; the read in progress is dropped
             read = reader.read_line(&mut line) => match read {
                 Ok(0) | Err(_) => break,
                 Ok(_) => got.push(line.trim_end().to_string()),
             },
-            _ = sleep(TICK) => {} // a status tick; the read in progress is dropped
         }
     }
     writing.await.expect("the writer ends");
@@ -97,11 +101,12 @@ pub async fn next_line_in_select() -> Vec<String> {
     let (mut lines, mut got) = (BufReader::new(reader).lines(), Vec::new());
     loop {
         tokio::select! {
+            biased;
+            _ = sleep(TICK) => {} // the call in progress is dropped; its bytes stay in `lines`
             line = lines.next_line() => match line {
                 Ok(Some(line)) => got.push(line),
                 Ok(None) | Err(_) => break,
             },
-            _ = sleep(TICK) => {}
         }
     }
     writing.await.expect("the writer ends");
@@ -139,7 +144,11 @@ pub fn cancellation() -> Section {
     ));
     for (safe, name) in [(false, "transfer"), (true, "transfer_safely")] {
         let (timed_out, [a, b]) = cut_transfer(safe);
-        let held = if a + b == 200 { "the total is still 200" } else { "30 vanished" };
+        let held = if a + b == 200 {
+            "the total is still 200"
+        } else {
+            "30 vanished"
+        };
         section.check(
             timed_out && (a + b == 200) == safe,
             phrase!("{}: timed out, accounts {} and {}: {}", name, a, b, held),
@@ -167,10 +176,26 @@ pub fn cancellation() -> Section {
             Measured::Time(finished)
         ),
     );
-    let mut table = Table::new(&[("what", "cancelled at .await"), ("cut", "half done"), ("safe", "cancel-safe way")]);
-    table.row(vec!["two writes, .await between".into(), "first write only".into(), "await first, then write both".into()]);
-    table.row(vec!["read_line in select!".into(), "part of a line lost".into(), "Lines::next_line".into()]);
-    table.row(vec!["spawn_blocking".into(), "never cut: runs on".into(), "await the handle".into()]);
+    let mut table = Table::new(&[
+        ("what", "cancelled at .await"),
+        ("cut", "half done"),
+        ("safe", "cancel-safe way"),
+    ]);
+    table.row(vec![
+        "two writes, .await between".into(),
+        "first write only".into(),
+        "await first, then write both".into(),
+    ]);
+    table.row(vec![
+        "read_line in select!".into(),
+        "part of a line lost".into(),
+        "Lines::next_line".into(),
+    ]);
+    table.row(vec![
+        "spawn_blocking".into(),
+        "never cut: runs on".into(),
+        "await the handle".into(),
+    ]);
     section.table("Summary", table);
     section.verdict(
         "A cancelled future keeps what it did before its last .await and loses the rest. Put the          .await before the writes, or use a method documented as cancel-safe. spawn_blocking          cannot be cancelled at all: a timeout only stops the waiting.",

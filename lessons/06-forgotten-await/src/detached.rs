@@ -101,7 +101,11 @@ pub fn detached_errors() -> Section {
                 }
             });
             // The runtime is gone: no task of the batch outlives this line.
-            (seen, truth.failed.load(Relaxed), truth.panicked.load(Relaxed))
+            (
+                seen,
+                truth.failed.load(Relaxed),
+                truth.panicked.load(Relaxed),
+            )
         };
         (run(false), run(true))
     });
@@ -112,7 +116,8 @@ pub fn detached_errors() -> Section {
         ("panics", "panics seen"),
         ("truth", "the jobs counted"),
     ]);
-    for (name, (seen, failed, panicked)) in [("handles dropped", &careless), ("JoinSet", &careful)] {
+    for (name, (seen, failed, panicked)) in [("handles dropped", &careless), ("JoinSet", &careful)]
+    {
         table.row(vec![
             name.into(),
             seen.ok.into(),
@@ -132,7 +137,9 @@ pub fn detached_errors() -> Section {
         ),
     );
     section.check(
-        seen.ok == JOBS - 4 && seen.errors.len() as u64 == *failed && seen.panics.len() as u64 == *panicked,
+        seen.ok == JOBS - 4
+            && seen.errors.len() as u64 == *failed
+            && seen.panics.len() as u64 == *panicked,
         phrase!(
             "JoinSet: {} ok, {} errors and {} panic came back, as the jobs counted",
             seen.ok,
@@ -143,7 +150,10 @@ pub fn detached_errors() -> Section {
     let mut lines = seen.errors.clone();
     lines.sort();
     lines.extend(seen.panics.iter().map(|p| format!("panic: {p}")));
-    section.listing("What the JoinSet handed back, besides the values", &lines.join("\n"));
+    section.listing(
+        "What the JoinSet handed back, besides the values",
+        &lines.join("\n"),
+    );
     section.table("Counted", table);
     section.verdict(
         "A task's error or panic goes to its JoinHandle and nowhere else. Drop the handle and the \

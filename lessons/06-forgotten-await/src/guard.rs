@@ -121,9 +121,15 @@ pub fn guard_across_await(ops: u64, reps: usize) -> Section {
         .collect();
     let mut table = Table::new(&[("mutex", "Mutex"), ("per_op_s", "lock, add, unlock")]);
     for (r, cost) in runs.iter().zip(&per_op) {
-        table.row(vec![r.name.as_str().into(), Measured::Seconds(*cost).into()]);
+        table.row(vec![
+            r.name.as_str().into(),
+            Measured::Seconds(*cost).into(),
+        ]);
     }
-    section.table("Measured (uncontended, one task; the fastest of the runs)", table);
+    section.table(
+        "Measured (uncontended, one task; the fastest of the runs)",
+        table,
+    );
     section.verdict(phrase!(
         "The tokio Mutex cost {} a std Mutex's time per lock here. Use the std Mutex (or \
          parking_lot's) for short critical sections with no .await inside; the tokio Mutex when \

@@ -77,15 +77,30 @@ pub fn runtime_in_runtime() -> Section {
     );
     let server = LocalServer::start().expect("the local server starts");
     let (nested, dropped, call) = with_silent_panics(|| {
-        (block_on_inside(), drop_inside(), blocking_client_inside(&server))
+        (
+            block_on_inside(),
+            drop_inside(),
+            blocking_client_inside(&server),
+        )
     });
-    for (what, result) in [("block_on inside a task", &nested), ("drop inside a task", &dropped)] {
+    for (what, result) in [
+        ("block_on inside a task", &nested),
+        ("drop inside a task", &dropped),
+    ] {
         section.check(
             result.is_err(),
-            phrase!("{} panicked: \"{}\"", what, result.clone().err().unwrap_or_default()),
+            phrase!(
+                "{} panicked: \"{}\"",
+                what,
+                result.clone().err().unwrap_or_default()
+            ),
         );
     }
-    let build = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
     let did = match &call.outcome {
         Err(message) => format!("panicked: \"{message}\""),
         Ok(status) => format!("answered {status} and parked the runtime's thread meanwhile"),

@@ -20,8 +20,7 @@ use lesson_kit::{Section, phrase};
 use crate::current_thread;
 
 /// rustc's message for a bare future call, from the compile-fail case that keeps it true.
-pub const BARE_CALL_ERROR: &str =
-    include_str!("../compile-fail/cases/bare_future_call.stderr");
+pub const BARE_CALL_ERROR: &str = include_str!("../compile-fail/cases/bare_future_call.stderr");
 
 // ANCHOR: work
 /// The work a caller means to do: count one.
