@@ -149,6 +149,16 @@ pub fn run(way: Way, tasks: usize, block: Duration, pool: &Arc<rayon::ThreadPool
     }
 }
 
+/// The control: the heartbeat alone on an idle runtime for `span`. Its worst lag is the
+/// machine's own delay in waking a thread (another program busy on the cores), not the runtime's.
+pub fn idle(span: Duration) -> Duration {
+    current_thread().block_on(async {
+        let heartbeat = Heartbeat::start(PERIOD);
+        tokio::time::sleep(span + PERIOD).await;
+        heartbeat.stop().await.worst()
+    })
+}
+
 fn slug(way: Way) -> String {
     match way {
         Way::StdSleep => "std-sleep",
@@ -160,9 +170,12 @@ fn slug(way: Way) -> String {
     .to_string()
 }
 
+/// A heartbeat this close to its schedule ran free.
+pub const FREE: Duration = Duration::from_millis(5);
+
 /// What a way's worst lag says, in words a snapshot keeps: a band, not the number.
 pub fn band(worst: Duration, stall: Duration) -> &'static str {
-    if worst < Duration::from_millis(5) {
+    if worst < FREE {
         "under 5 ms, the runtime ran free"
     } else if worst.as_secs_f64() >= 0.8 * stall.as_secs_f64() {
         "about all the blocks in a row, the runtime stood still"
@@ -199,7 +212,9 @@ pub fn blocking_the_runtime(tasks: usize, block: Duration, workers: usize, reps:
     // The prober says when another program was busy, so the verdict is read with that in mind.
     let mut prober = Prober::new(workers);
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); Way::ALL.len()];
+    let mut idle_lag = Duration::ZERO;
     for _ in 0..reps {
+        idle_lag = idle_lag.max(prober.watch(|| idle(block)));
         for (i, way) in Way::ALL.into_iter().enumerate() {
             prober.probe();
             runs[i].push(prober.watch(|| run(way, tasks, block, &pool)));
@@ -221,6 +236,12 @@ pub fn blocking_the_runtime(tasks: usize, block: Duration, workers: usize, reps:
         ("wall_s", "wall time"),
         ("ideal_s", "ideal"),
         ("worst_lag_s", "worst lag"),
+    ]);
+    table.row(vec![
+        "idle (the control)".into(),
+        "-".into(),
+        "-".into(),
+        Measured::Time(idle_lag).into(),
     ]);
     let mut worst = Vec::new();
     for (way, runs) in Way::ALL.into_iter().zip(&runs) {
@@ -256,6 +277,14 @@ pub fn blocking_the_runtime(tasks: usize, block: Duration, workers: usize, reps:
         Measured::Time(block * tasks as u32),
         Measured::Time(stall)
     ));
+    if idle_lag >= FREE {
+        section.verdict(phrase!(
+            "An idle runtime's heartbeat was {} late at worst: {}, and lag above 5 ms in this run \
+             may be the machine's, not the runtime's.",
+            Measured::Time(idle_lag),
+            lesson_kit::capacity::BUSY_WORDS
+        ));
+    }
     for (way, lag) in Way::ALL.into_iter().zip(&worst) {
         section.verdict(phrase!(
             "{}: the heartbeat's worst lag was {}: {}.",

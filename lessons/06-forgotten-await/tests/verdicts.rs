@@ -9,7 +9,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lesson_06_forgotten_await::blocking::{Run, Way, expected_stall, run};
+use lesson_06_forgotten_await::blocking::{FREE, Run, Way, expected_stall, idle, run};
 use lesson_06_forgotten_await::{cancel, detached, nested, never_awaited, with_silent_panics};
 use lesson_kit::capacity::Prober;
 use lesson_kit::snapshot::judge_when_free;
@@ -18,7 +18,6 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 const TASKS: usize = 4;
 const BLOCK: Duration = Duration::from_millis(40);
-const FREE: Duration = Duration::from_millis(5);
 
 fn pool() -> Arc<rayon::ThreadPool> {
     Arc::new(
@@ -77,7 +76,9 @@ fn fixed_ways_keep_the_heartbeat_within_5_ms() {
         judge_when_free(&format!("{}: worst lag under 5 ms", way.name()), || {
             let mut prober = Prober::new(2);
             prober.probe();
+            let before = prober.watch(|| idle(BLOCK));
             let fixed = prober.watch(|| run(way, TASKS, BLOCK, &pool));
+            let after = prober.watch(|| idle(BLOCK));
             prober.probe();
             // Whatever the load, a fixed way never stalls for the blocks in a row.
             assert!(
@@ -86,7 +87,13 @@ fn fixed_ways_keep_the_heartbeat_within_5_ms() {
                 way.name(),
                 fixed.beats
             );
-            (prober.finish(), ran_free(&fixed))
+            let mut capacity = prober.finish();
+            if before.max(after) >= FREE {
+                // The machine delayed even an idle runtime's heartbeat: another program held the
+                // cores, which the CPU probes can miss between their samples. Not judged.
+                capacity.parallel = Some(0.0);
+            }
+            (capacity, ran_free(&fixed))
         });
     }
 }
