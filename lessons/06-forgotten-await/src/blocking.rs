@@ -14,14 +14,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lesson_kit::capacity::Prober;
 use lesson_kit::heartbeat::{Beats, Heartbeat};
-use lesson_kit::measure::median;
-use lesson_kit::table::Table;
 use lesson_kit::timeline::{Recorder, Timeline};
-use lesson_kit::{Measured, Section, phrase};
 
 use crate::current_thread;
+
+mod report;
+pub use report::blocking_the_runtime;
 
 /// The heartbeat's period.
 pub const PERIOD: Duration = Duration::from_millis(10);
@@ -33,25 +32,35 @@ pub enum Way {
     TokioSleep,
     SpawnBlocking,
     CpuInTask,
-    CpuOnRayon,
+    /// On a rayon pool of this many threads.
+    CpuOnRayon(usize),
 }
 
 impl Way {
-    pub const ALL: [Way; 5] = [
-        Way::StdSleep,
-        Way::TokioSleep,
-        Way::SpawnBlocking,
-        Way::CpuInTask,
-        Way::CpuOnRayon,
-    ];
+    /// Every way, with two rayon pools: one a thread narrower than `workers` (a core left for
+    /// the runtime's thread), and one as wide.
+    pub fn all(workers: usize) -> Vec<Way> {
+        let mut ways = vec![
+            Way::StdSleep,
+            Way::TokioSleep,
+            Way::SpawnBlocking,
+            Way::CpuInTask,
+        ];
+        ways.push(Way::CpuOnRayon(workers.saturating_sub(1).max(1)));
+        if workers > 1 {
+            ways.push(Way::CpuOnRayon(workers));
+        }
+        ways
+    }
 
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Way::StdSleep => "std::thread::sleep",
-            Way::TokioSleep => "tokio::time::sleep",
-            Way::SpawnBlocking => "spawn_blocking(sleep)",
-            Way::CpuInTask => "CPU work in the task",
-            Way::CpuOnRayon => "CPU work on rayon",
+            Way::StdSleep => "std::thread::sleep".into(),
+            Way::TokioSleep => "tokio::time::sleep".into(),
+            Way::SpawnBlocking => "spawn_blocking(sleep)".into(),
+            Way::CpuInTask => "CPU work in the task".into(),
+            Way::CpuOnRayon(1) => "CPU on rayon, 1 thread".into(),
+            Way::CpuOnRayon(n) => format!("CPU on rayon, {n} threads"),
         }
     }
 
@@ -85,7 +94,7 @@ async fn one_task(way: Way, block: Duration, pool: Arc<rayon::ThreadPool>) {
         Way::CpuInTask => {
             cpu_work(block); // keeps the thread, computing
         }
-        Way::CpuOnRayon => {
+        Way::CpuOnRayon(_) => {
             let (done, result) = tokio::sync::oneshot::channel();
             pool.spawn(move || {
                 let _ = done.send(cpu_work(block)); // the task may have been cancelled
@@ -165,7 +174,7 @@ fn slug(way: Way) -> String {
         Way::TokioSleep => "tokio-sleep",
         Way::SpawnBlocking => "spawn-blocking",
         Way::CpuInTask => "cpu-in-task",
-        Way::CpuOnRayon => "cpu-on-rayon",
+        Way::CpuOnRayon(n) => return format!("cpu-on-rayon-{n}"),
     }
     .to_string()
 }
@@ -188,121 +197,4 @@ pub fn band(worst: Duration, stall: Duration) -> &'static str {
 /// not yet passed when they started.
 pub fn expected_stall(tasks: usize, block: Duration) -> Duration {
     (block * tasks as u32).saturating_sub(PERIOD)
-}
-
-/// Shows that a blocking call or CPU work in a task stalls every task of the runtime, measures
-/// the stall with the heartbeat, and shows the three fixes bring it back to about a millisecond.
-pub fn blocking_the_runtime(tasks: usize, block: Duration, workers: usize, reps: usize) -> Section {
-    let mut section = Section::new("blocking-the-runtime", "Blocking the runtime").about(&format!(
-        "{tasks} tasks on a current-thread runtime each wait {} ms or compute for {} ms of CPU, \
-         five ways; a heartbeat task that wants to wake every {} ms records how late it wakes. \
-         The fixes: tokio::time::sleep, spawn_blocking, and rayon ({workers} threads) with a \
-         oneshot channel back.",
-        block.as_millis(),
-        block.as_millis(),
-        PERIOD.as_millis()
-    ));
-    let pool = Arc::new(
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(workers)
-            .build()
-            .expect("a rayon pool"),
-    );
-    // Lag on a loaded machine is partly the OS's: the runtime's thread waits for a core too.
-    // The prober says when another program was busy, so the verdict is read with that in mind.
-    let mut prober = Prober::new(workers);
-    let mut runs: Vec<Vec<Run>> = vec![Vec::new(); Way::ALL.len()];
-    let mut idle_lag = Duration::ZERO;
-    for _ in 0..reps {
-        idle_lag = idle_lag.max(prober.watch(|| idle(block)));
-        for (i, way) in Way::ALL.into_iter().enumerate() {
-            prober.probe();
-            runs[i].push(prober.watch(|| run(way, tasks, block, &pool)));
-        }
-    }
-    section.capacity(&prober.finish());
-    section.check(
-        true,
-        phrase!(
-            "every way ran its {} tasks to the end, {} times (the JoinSet joined each)",
-            tasks,
-            reps
-        ),
-    );
-    let stall = expected_stall(tasks, block);
-    let cores = workers.min(lesson_kit::machine::cores()).max(1);
-    let mut table = Table::new(&[
-        ("way", "way"),
-        ("wall_s", "wall time"),
-        ("ideal_s", "ideal"),
-        ("worst_lag_s", "worst lag"),
-    ]);
-    table.row(vec![
-        "idle (the control)".into(),
-        "-".into(),
-        "-".into(),
-        Measured::Time(idle_lag).into(),
-    ]);
-    let mut worst = Vec::new();
-    for (way, runs) in Way::ALL.into_iter().zip(&runs) {
-        let wall = median(runs.iter().map(|r| r.wall).collect());
-        let lag = runs
-            .iter()
-            .map(|r| r.beats.worst())
-            .max()
-            .unwrap_or_default();
-        let ideal = match way {
-            Way::CpuInTask | Way::CpuOnRayon => block * tasks.div_ceil(cores) as u32,
-            _ => block,
-        };
-        table.row(vec![
-            way.name().into(),
-            Measured::Time(wall).into(),
-            Measured::Time(ideal).into(),
-            Measured::Time(lag).into(),
-        ]);
-        worst.push(lag);
-    }
-    section.table(
-        &format!(
-            "Measured ({reps} interleaved runs of each way; wall time is the median, the lag the \
-             worst of all runs; ideal: the tasks overlap, CPU work on {cores} cores)"
-        ),
-        table,
-    );
-    section.verdict(phrase!(
-        "{} blocking tasks in a row stall the runtime for {} less the heartbeat's first period, \
-         {}; a fixed way keeps the heartbeat within 5 ms of its schedule.",
-        tasks,
-        Measured::Time(block * tasks as u32),
-        Measured::Time(stall)
-    ));
-    if idle_lag >= FREE {
-        section.verdict(phrase!(
-            "An idle runtime's heartbeat was {} late at worst: {}, and lag above 5 ms in this run \
-             may be the machine's, not the runtime's.",
-            Measured::Time(idle_lag),
-            lesson_kit::capacity::BUSY_WORDS
-        ));
-    }
-    for (way, lag) in Way::ALL.into_iter().zip(&worst) {
-        section.verdict(phrase!(
-            "{}: the heartbeat's worst lag was {}: {}.",
-            way.name(),
-            Measured::Time(*lag),
-            band(*lag, stall)
-        ));
-    }
-    for i in [0, 1] {
-        let timeline = runs[i].last().expect("one run at least").timeline.clone();
-        section.timeline(
-            timeline
-                .with_stripe("a task working, or the heartbeat overdue")
-                .with_caption(
-                    "Each task's row is a stripe from its start to its end; the last row is every \
-             heartbeat wake-up more than 2 ms late, from when it was due to when it came.",
-                ),
-        );
-    }
-    section
 }
