@@ -135,7 +135,7 @@ pub fn blocking_the_runtime(tasks: usize, block: Duration, workers: usize, reps:
         let why = if wide > narrow + FREE {
             "the runtime's thread waited for the OS to preempt a rayon thread; leave it a core"
         } else {
-            "no later here: the runtime's thread found a core"
+            "within 5 ms of it here: the OS gave the runtime's thread a core soon enough"
         };
         section.verdict(phrase!(
             "A rayon pool as wide as --workers: worst lag {} against {} with a thread fewer: {}.",
