@@ -49,6 +49,8 @@ pub struct Section {
     pub charts: Vec<SpeedupChart>,
     /// What the machine gave while the experiment was measured, when it was probed.
     pub capacity: Option<Capacity>,
+    /// How the busy line ends, for an experiment that judges no speedup.
+    pub busy_consequence: Option<Phrase>,
 }
 
 impl Section {
@@ -108,10 +110,20 @@ impl Section {
         self.capacity = Some(*capacity);
     }
 
+    /// As [`Section::capacity`], for an experiment that judges no speedup: its busy line ends
+    /// with `consequence` (what was not judged) instead of the speedups' ideal.
+    pub fn capacity_then(&mut self, capacity: &Capacity, consequence: impl Into<Phrase>) {
+        self.capacity = Some(*capacity);
+        self.busy_consequence = Some(consequence.into());
+    }
+
     /// The verdicts, after the line saying the machine was busy when it was (when asked for).
     fn verdict_lines(&self, with_busy_line: bool) -> impl Iterator<Item = Phrase> + '_ {
         let busy = (self.capacity.as_ref())
-            .and_then(Capacity::busy_line)
+            .and_then(|c| match &self.busy_consequence {
+                Some(consequence) => c.busy_line_then(consequence.clone()),
+                None => c.busy_line(),
+            })
             .filter(|_| with_busy_line);
         busy.into_iter().chain(self.verdicts.iter().cloned())
     }
