@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use lesson_kit::capacity::Prober;
 use lesson_kit::timeline::{Recorder, Timeline};
 use lesson_kit::{Measured, Section, phrase};
 use local_server::{LocalServer, reqwest};
@@ -65,36 +66,38 @@ pub fn arrival_order(workers: usize) -> Section {
         .enumerate()
         .map(|(i, ms)| format!("#{} {ms} ms", i + 1))
         .collect();
+    let mut prober = Prober::new(workers);
     let mut held = true;
     for limit in LIMITS {
-        let recorder = Recorder::new();
-        let order = tokio.block_on(arrivals(&client, &urls, limit, &recorder));
-        let shown: Vec<String> = order.iter().map(|i| format!("#{}", i + 1)).collect();
-        let expected: Option<Vec<usize>> = match limit {
-            1 => Some((0..urls.len()).collect()),
-            l if l >= urls.len() => Some((0..urls.len()).rev().collect()),
-            _ => None,
-        };
-        let in_order = match &expected {
-            Some(expected) => order == *expected,
-            None => order.len() == urls.len(),
-        };
-        held &= in_order;
-        match expected {
-            Some(_) => section.check(
-                in_order,
-                phrase!("limit {}: arrived in the order {}", limit, shown.join(" ")),
-            ),
-            None => section.check(
-                in_order,
-                phrase!("limit {}: all {} arrived", limit, urls.len()),
-            ),
+        // A wave that missed its timing is measured again, up to ATTEMPTS times: a burst of
+        // another program's work can delay one run's wake-ups.
+        for attempt in 1..=ATTEMPTS {
+            let recorder = Recorder::new();
+            let order = prober.watch(|| tokio.block_on(arrivals(&client, &urls, limit, &recorder)));
+            // One probe with `workers` threads, one with a single thread: both see every limit.
+            prober.probe();
+            prober.probe();
+            let mut trial = Section::default();
+            let timeline = timeline(recorder, limit, rows.clone());
+            let ok = check_the_order(&mut trial, &order, urls.len(), limit)
+                & check_the_waves(&mut trial, &timeline, limit);
+            if ok || attempt == ATTEMPTS {
+                held &= ok;
+                section.results.extend(trial.results);
+                section.timeline(timeline);
+                break;
+            }
         }
-        let timeline = timeline(recorder, limit, rows.clone());
-        held &= check_the_waves(&mut section, &timeline, limit);
-        section.timeline(timeline);
     }
     drop(tokio);
+    let capacity = prober.finish();
+    section.capacity_then(
+        &capacity,
+        phrase!(
+            "a request may then wake more than {} ms late, and a check of a wait fail.",
+            SLACK.as_millis() as u64
+        ),
+    );
     if held {
         section.verdict(
             "One at a time, the responses arrived in the order sent and the batch took at least \
@@ -102,14 +105,45 @@ pub fn arrival_order(workers: usize) -> Section {
              the batch took about as long as the longest. With three slots, each request started \
              as soon as a slot freed.",
         );
+    } else if capacity.busy() {
+        section.verdict(format!(
+            "Not every check above held, measured {ATTEMPTS} times: another program was busy \
+             and delayed the requests' wake-ups; run it again when the machine is quiet."
+        ));
     } else {
-        section.verdict(
-            "Not every check above held: on this run the timing did not show the waves cleanly \
-             (a busy machine delays requests); run it again when the machine is quiet.",
-        );
+        section.verdict(format!(
+            "Not every check above held, measured {ATTEMPTS} times, on a machine no other \
+             program kept busy: something in the client or the server delays the requests."
+        ));
     }
     section
 }
+
+/// Checks the order the responses arrived in: as sent with a limit of 1, reversed with every
+/// request in flight; with a limit in between, only that every response arrived.
+fn check_the_order(section: &mut Section, order: &[usize], n: usize, limit: usize) -> bool {
+    let shown: Vec<String> = order.iter().map(|i| format!("#{}", i + 1)).collect();
+    let expected: Option<Vec<usize>> = match limit {
+        1 => Some((0..n).collect()),
+        l if l >= n => Some((0..n).rev().collect()),
+        _ => None,
+    };
+    let in_order = match &expected {
+        Some(expected) => order == expected.as_slice(),
+        None => order.len() == n,
+    };
+    match expected {
+        Some(_) => section.check(
+            in_order,
+            phrase!("limit {}: arrived in the order {}", limit, shown.join(" ")),
+        ),
+        None => section.check(in_order, phrase!("limit {}: all {} arrived", limit, n)),
+    }
+    in_order
+}
+
+/// Runs of one limit before its checks are reported as they stand.
+pub const ATTEMPTS: usize = 3;
 
 /// How late a request may start after a slot frees, or a batch end after its longest request,
 /// and still count as "at once": the client's and the server's work, on a busy machine.
