@@ -32,7 +32,12 @@ const TIMELINE_WIDTH: usize = 60;
 pub struct Fact {
     pub phrase: Phrase,
     pub check: Option<bool>,
+    /// A timing check that missed while another program was busy: not judged, printed `?`.
+    pub not_judged: bool,
 }
+
+/// The mark of a timing check that was not judged: as wide as `✓`, so the text wraps alike.
+pub const NOT_JUDGED_MARK: &str = "? ";
 
 /// One experiment's printed output.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +77,7 @@ impl Section {
         self.results.push(Fact {
             phrase: phrase.into(),
             check: None,
+            not_judged: false,
         });
     }
 
@@ -80,6 +86,19 @@ impl Section {
         self.results.push(Fact {
             phrase: phrase.into(),
             check: Some(holds),
+            not_judged: false,
+        });
+    }
+
+    /// A check of a timing that another program can spoil (a wait, an order of arrival): `✓`
+    /// when it held; when it missed while `capacity` says the machine was busy, `?`, not judged
+    /// (the section's busy line says why), and it does not fail the lesson; otherwise `✗`.
+    pub fn check_timing(&mut self, holds: bool, capacity: &Capacity, phrase: impl Into<Phrase>) {
+        let not_judged = !holds && capacity.busy();
+        self.results.push(Fact {
+            phrase: phrase.into(),
+            check: (!not_judged).then_some(holds),
+            not_judged,
         });
     }
 
@@ -156,6 +175,7 @@ impl Section {
                 let mark = match fact.check {
                     Some(true) => "✓ ",
                     Some(false) => "✗ ",
+                    None if fact.not_judged => NOT_JUDGED_MARK,
                     None => "",
                 };
                 let first = format!("  {mark}");
@@ -207,6 +227,7 @@ impl Section {
                     .filter(|s| matches!(s, crate::value::Segment::Measured(_)) || is_number(s))
                     .map(|s| s.to_json()).collect::<Vec<_>>(),
                 "check": f.check,
+                "not_judged": f.not_judged,
             })).collect::<Vec<_>>(),
             "tables": self.tables.iter().map(|(caption, t)| json!({"caption": caption, "rows": t.to_json()})).collect::<Vec<_>>(),
             "verdicts": self.verdict_lines(true).map(|v| v.render(false)).collect::<Vec<_>>(),
