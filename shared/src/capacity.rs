@@ -337,6 +337,18 @@ impl Capacity {
     /// One line for the report when the machine was busy: "This run got 1.33 of the 2 cores its
     /// 2 threads could use: another program was busy; speedups are judged against 1.33x, not 2x."
     pub fn busy_line(&self) -> Option<Phrase> {
+        let judged = crate::phrase!(
+            "speedups are judged against {}, not {}.",
+            Measured::Ratio(self.ideal(self.workers)),
+            Measured::Machine(format_ideal(self.nominal()))
+        );
+        self.busy_line_then(judged)
+    }
+
+    /// The busy line ending with `consequence` instead of the speedups' ideal, for an experiment
+    /// that judges something else (a wait, an order of arrival): "This run got 1.10 of the 2 cores
+    /// its 2 threads could use: another program was busy; {consequence}".
+    pub fn busy_line_then(&self, consequence: Phrase) -> Option<Phrase> {
         let parallel = self.obtained().filter(|_| self.busy())?;
         let mut line = crate::phrase!(
             "This run got {} of the {} its {} could use",
@@ -348,13 +360,9 @@ impl Capacity {
             let one = crate::phrase!(" (one thread got {} of a core)", Measured::Share(single));
             line.segments.extend(one.segments);
         }
-        let rest = crate::phrase!(
-            ": {}; speedups are judged against {}, not {}.",
-            BUSY_WORDS,
-            Measured::Ratio(self.ideal(self.workers)),
-            Measured::Machine(format_ideal(self.nominal()))
-        );
+        let rest = crate::phrase!(": {}; ", BUSY_WORDS);
         line.segments.extend(rest.segments);
+        line.segments.extend(consequence.segments);
         Some(line)
     }
 }
@@ -519,6 +527,13 @@ mod tests {
             "This run got 1.33 of the 2 cores its 2 threads could use: another program was busy; \
              speedups are judged against 1.33x, not 2x."
         );
+        let then = busy.busy_line_then("waits are not judged.".into());
+        assert_eq!(
+            then.expect("a line").render(false),
+            "This run got 1.33 of the 2 cores its 2 threads could use: another program was busy; \
+             waits are not judged."
+        );
+        assert!(measured(1.95, 1.0).busy_line_then("x".into()).is_none());
         // Overloaded: one thread got half a core, two got 0.8; relative to one thread, 1.6x.
         let overloaded = measured(0.8, 0.5);
         assert!((overloaded.ideal(2) - 1.6).abs() < 1e-9);

@@ -32,7 +32,12 @@ const TIMELINE_WIDTH: usize = 60;
 pub struct Fact {
     pub phrase: Phrase,
     pub check: Option<bool>,
+    /// A timing check that missed while another program was busy: not judged, printed `?`.
+    pub not_judged: bool,
 }
+
+/// The mark of a timing check that was not judged: as wide as `✓`, so the text wraps alike.
+pub const NOT_JUDGED_MARK: &str = "? ";
 
 /// One experiment's printed output.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +54,8 @@ pub struct Section {
     pub charts: Vec<SpeedupChart>,
     /// What the machine gave while the experiment was measured, when it was probed.
     pub capacity: Option<Capacity>,
+    /// How the busy line ends, for an experiment that judges no speedup.
+    pub busy_consequence: Option<Phrase>,
 }
 
 impl Section {
@@ -70,6 +77,7 @@ impl Section {
         self.results.push(Fact {
             phrase: phrase.into(),
             check: None,
+            not_judged: false,
         });
     }
 
@@ -78,6 +86,19 @@ impl Section {
         self.results.push(Fact {
             phrase: phrase.into(),
             check: Some(holds),
+            not_judged: false,
+        });
+    }
+
+    /// A check of a timing that another program can spoil (a wait, an order of arrival): `✓`
+    /// when it held; when it missed while `capacity` says the machine was busy, `?`, not judged
+    /// (the section's busy line says why), and it does not fail the lesson; otherwise `✗`.
+    pub fn check_timing(&mut self, holds: bool, capacity: &Capacity, phrase: impl Into<Phrase>) {
+        let not_judged = !holds && capacity.busy();
+        self.results.push(Fact {
+            phrase: phrase.into(),
+            check: (!not_judged).then_some(holds),
+            not_judged,
         });
     }
 
@@ -108,10 +129,20 @@ impl Section {
         self.capacity = Some(*capacity);
     }
 
+    /// As [`Section::capacity`], for an experiment that judges no speedup: its busy line ends
+    /// with `consequence` (what was not judged) instead of the speedups' ideal.
+    pub fn capacity_then(&mut self, capacity: &Capacity, consequence: impl Into<Phrase>) {
+        self.capacity = Some(*capacity);
+        self.busy_consequence = Some(consequence.into());
+    }
+
     /// The verdicts, after the line saying the machine was busy when it was (when asked for).
     fn verdict_lines(&self, with_busy_line: bool) -> impl Iterator<Item = Phrase> + '_ {
         let busy = (self.capacity.as_ref())
-            .and_then(Capacity::busy_line)
+            .and_then(|c| match &self.busy_consequence {
+                Some(consequence) => c.busy_line_then(consequence.clone()),
+                None => c.busy_line(),
+            })
             .filter(|_| with_busy_line);
         busy.into_iter().chain(self.verdicts.iter().cloned())
     }
@@ -144,6 +175,7 @@ impl Section {
                 let mark = match fact.check {
                     Some(true) => "✓ ",
                     Some(false) => "✗ ",
+                    None if fact.not_judged => NOT_JUDGED_MARK,
                     None => "",
                 };
                 let first = format!("  {mark}");
@@ -195,6 +227,7 @@ impl Section {
                     .filter(|s| matches!(s, crate::value::Segment::Measured(_)) || is_number(s))
                     .map(|s| s.to_json()).collect::<Vec<_>>(),
                 "check": f.check,
+                "not_judged": f.not_judged,
             })).collect::<Vec<_>>(),
             "tables": self.tables.iter().map(|(caption, t)| json!({"caption": caption, "rows": t.to_json()})).collect::<Vec<_>>(),
             "verdicts": self.verdict_lines(true).map(|v| v.render(false)).collect::<Vec<_>>(),

@@ -12,7 +12,7 @@ use lesson_05_async_fetch::fetch::{buffered, thread_pool, with_semaphore};
 use lesson_05_async_fetch::four_ways::{block_until, counted, ideal};
 use lesson_05_async_fetch::memory::{sleeping_tasks, sleeping_threads};
 use lesson_05_async_fetch::{clients, runtime};
-use lesson_kit::capacity::Capacity;
+use lesson_kit::capacity::{Capacity, Prober};
 use lesson_kit::snapshot::judge_when_free;
 use local_server::LocalServer;
 
@@ -22,6 +22,18 @@ fn urls(server: &LocalServer, n: usize, delay_ms: u64) -> Vec<String> {
     (0..n)
         .map(|_| server.url(&format!("/delay/{delay_ms}")))
         .collect()
+}
+
+/// Runs `run` between probes of the machine, watching what other programs used meanwhile: the
+/// capacity the run had, and its result.
+fn probed<T>(run: impl FnOnce() -> T) -> (Capacity, T) {
+    let mut prober = Prober::new(2);
+    prober.probe();
+    prober.probe();
+    let result = prober.watch(run);
+    prober.probe();
+    prober.probe();
+    (prober.finish(), result)
 }
 
 #[test]
@@ -45,25 +57,24 @@ fn the_server_never_sees_more_than_the_limit_and_does_see_the_limit() {
     for limit in [1, 4, 7] {
         for way in ways {
             // Never above the limit, on any run. Reaching it needs every slot's request to be on
-            // the server at one moment: 30 ms is long enough, but a loaded machine can stagger a
-            // run so that it falls short, so a run below the limit is measured again.
-            let mut peaks = Vec::new();
-            for _ in 0..3 {
-                let batch = run(way, limit);
+            // the server at one moment: 30 ms is long enough on a free machine, but a busy one
+            // can stagger a run so that it falls short, so that part is judged when it is free.
+            // That some requests overlapped at all holds however busy the machine.
+            let mut most = 0;
+            judge_when_free(&format!("{way} reaches its limit of {limit}"), || {
+                let (capacity, batch) = probed(|| run(way, limit));
                 assert_eq!(batch.ok, 30, "{way}: {:?}", batch.first_error);
-                assert!(
-                    batch.server_peak <= limit as u64,
-                    "{way} at limit {limit}: {peaks:?}"
-                );
-                peaks.push(batch.server_peak);
-                if batch.server_peak == limit as u64 {
-                    break;
-                }
-            }
-            assert_eq!(
-                peaks.last(),
-                Some(&(limit as u64)),
-                "{way} at limit {limit}: {peaks:?}"
+                let peak = batch.server_peak;
+                assert!(peak <= limit as u64, "{way} at limit {limit}: {peak}");
+                most = most.max(peak);
+                let reached = (peak == limit as u64)
+                    .then_some(())
+                    .ok_or(format!("the server saw at most {peak} in flight"));
+                (capacity, reached)
+            });
+            assert!(
+                most >= 2.min(limit as u64),
+                "{way} at limit {limit}: never more than {most} in flight"
             );
         }
     }
@@ -107,13 +118,16 @@ fn a_semaphore_of_ten_comes_close_to_the_ideal() {
     let (client, _blocking) = clients(Duration::from_secs(10));
     let tokio = runtime(2);
     let ideal = ideal(n, limit, delay); // 6 rounds of 50 ms
+    let mut best = 0.0_f64;
     judge_when_free("a Semaphore(10) batch is close to its ideal", || {
-        let capacity = Capacity::now(2);
-        let started = Instant::now();
-        let done = tokio.block_on(with_semaphore(&client, &urls, limit));
-        let wall = started.elapsed();
+        let (capacity, (done, wall)) = probed(|| {
+            let started = Instant::now();
+            let done = tokio.block_on(with_semaphore(&client, &urls, limit));
+            (done, started.elapsed())
+        });
         assert!(done.iter().all(|(_, r)| r.is_ok()), "every URL is fetched");
         let share = ideal.as_secs_f64() / wall.as_secs_f64();
+        best = best.max(share);
         // Debug build: 70% of the ideal leaves room for the client's own work; without the
         // limit's parallelism (limit 1) the share would be 10%.
         let verdict = if share >= 0.7 {
@@ -126,6 +140,13 @@ fn a_semaphore_of_ten_comes_close_to_the_ideal() {
         };
         (capacity, verdict)
     });
+    // However busy the machine, ten requests in flight beat one at a time (10% of the ideal):
+    // the client needs little CPU, and a busy core still wakes a task whose response is due.
+    assert!(
+        best >= 0.2,
+        "at best {:.0}% of the ideal: no faster than one at a time",
+        best * 100.0
+    );
     drop(tokio);
 }
 
