@@ -1,9 +1,17 @@
 """A tiny HTTP server on 127.0.0.1 for the Python programs: `GET /delay/<ms>` answers `ok` after
-that many milliseconds. It runs its own asyncio loop on a thread of its own and counts the requests
+that many milliseconds, and `GET /photo/<id>/<ms>` answers with a "photo" (PHOTO_BYTES bytes made from
+the id, the same on every request) after that long. It runs its own asyncio loop on a thread of its own and counts the requests
 in flight, so a client's limit is measured at the server, as lesson 05's local server does."""
 
 import asyncio
 import threading
+
+PHOTO_BYTES = 16 * 1024
+
+
+def photo(photo_id):
+    """The bytes the server sends for photo `photo_id`: a fixed pattern, so a client can check them."""
+    return bytes((photo_id * 7 + i * 13) % 251 for i in range(PHOTO_BYTES))
 
 
 class Server:
@@ -11,6 +19,7 @@ class Server:
         self.in_flight = 0
         self.most_in_flight = 0
         self._ready = threading.Event()
+        self._photos = {}  # made once each, so serving a photo costs the server no CPU
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
@@ -25,6 +34,10 @@ class Server:
     def url(self, delay_ms):
         return f"http://127.0.0.1:{self.port}/delay/{delay_ms}"
 
+    def photo_url(self, photo_id, delay_ms):
+        self._photos.setdefault(photo_id, photo(photo_id))
+        return f"http://127.0.0.1:{self.port}/photo/{photo_id}/{delay_ms}"
+
     def reset(self):
         self.most_in_flight = 0
 
@@ -34,8 +47,11 @@ class Server:
         try:
             request = await reader.readuntil(b"\r\n\r\n")
             path = request.split(b" ", 2)[1].decode()
-            await asyncio.sleep(int(path.rsplit("/", 1)[1]) / 1000)
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            parts = path.split("/")  # ["", "delay", ms] or ["", "photo", id, ms]
+            await asyncio.sleep(int(parts[-1]) / 1000)
+            body = self._photos[int(parts[2])] if parts[1] == "photo" else b"ok"
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n" % len(body)
+                         + b"Connection: close\r\n\r\n" + body)
             await writer.drain()
         finally:
             self.in_flight -= 1
