@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use lesson_04_process_pool::thumbnails::thumbnail_in;
+use lesson_kit::priority::background_this_thread;
 use tokio::runtime::Runtime;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
@@ -35,6 +36,16 @@ pub fn thumbnail(ctx: &Ctx, photo: Photo) -> Done {
         checksum: fnv(&t.jpeg),
     });
     (photo.index, thumb)
+}
+
+/// Makes the thumbnail of `photo` on a thread made for CPU work, first put in the background
+/// (the kit's [`background_this_thread`]): when a runtime thread wakes up, the OS gives it a core
+/// at once instead of after this thread's time slice.
+pub fn thumbnail_off_runtime(ctx: &Ctx, photo: Photo) -> Done {
+    if let Some(how) = ctx.setup.background {
+        background_this_thread(how);
+    }
+    thumbnail(ctx, photo)
 }
 
 /// A permit of `permits`, held while its photo downloads: at most that many in flight.
@@ -83,7 +94,7 @@ pub async fn spawn_blocking_unbounded(ctx: Ctx) -> Vec<Done> {
                 Ok(photo) => photo,
                 Err(failed) => return failed,
             };
-            let work = tokio::task::spawn_blocking(move || thumbnail(&ctx, photo));
+            let work = tokio::task::spawn_blocking(move || thumbnail_off_runtime(&ctx, photo));
             work.await.expect("a thumbnail panicked")
         });
     }
@@ -106,7 +117,7 @@ pub async fn spawn_blocking_limited(ctx: Ctx) -> Vec<Done> {
                 Err(failed) => return failed,
             };
             let _core = cores.acquire().await.expect("never closed");
-            let work = tokio::task::spawn_blocking(move || thumbnail(&ctx, photo));
+            let work = tokio::task::spawn_blocking(move || thumbnail_off_runtime(&ctx, photo));
             work.await.expect("a thumbnail panicked")
         });
     }
@@ -124,7 +135,7 @@ fn on_threads(ctx: &Ctx, photos: Vec<Photo>) -> Vec<Done> {
                 loop {
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
                     let Some(photo) = next else { break };
-                    let finished = thumbnail(ctx, photo);
+                    let finished = thumbnail_off_runtime(ctx, photo);
                     done.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push(finished);
@@ -165,7 +176,7 @@ pub fn pipeline(ctx: &Ctx, runtime: &Runtime) -> Vec<Done> {
                     // One thread waits on the channel, the others for the lock.
                     let next = from_downloads.lock().unwrap().blocking_recv();
                     let Some(photo) = next else { break }; // closed and empty: the end
-                    let finished = thumbnail(ctx, photo);
+                    let finished = thumbnail_off_runtime(ctx, photo);
                     done.lock().unwrap().push(finished);
                 }
             });
