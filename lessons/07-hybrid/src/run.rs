@@ -130,9 +130,9 @@ pub fn measured(
                 std::thread::sleep(SAMPLE_EVERY);
             }
         });
-        let done = way(ctx, runtime);
-        finished.store(true, Relaxed);
-        done
+        // Set when `way` returns or panics: the sampler never outlives the run.
+        let _finished = SetOnDrop(&finished);
+        way(ctx, runtime)
     });
     let beats = runtime.block_on(heartbeat.stop());
     let spans = ctx.spans.lock().unwrap_or_else(|e| e.into_inner()).take();
@@ -155,6 +155,15 @@ pub fn measured(
         rss_added: lesson_kit::measure::rss_added_since(rss),
     };
     (outcome, timeline)
+}
+
+/// Sets its flag when dropped, on a return or a panic alike.
+struct SetOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Relaxed);
+    }
 }
 
 /// Downloads on as few rows as hold them without overlap, then one row per CPU worker; at least

@@ -167,11 +167,14 @@ pub fn two_phases(ctx: &Ctx, runtime: &Runtime) -> Vec<Done> {
 /// channel is full, the download stage waits: photos in memory stay bounded.
 pub fn pipeline(ctx: &Ctx, runtime: &Runtime) -> Vec<Done> {
     let (to_cpu, from_downloads) = mpsc::channel::<Photo>(ctx.setup.channel);
-    let from_downloads = Mutex::new(from_downloads);
+    // Only the CPU threads hold the receiver: should they all end early (a panic), the channel
+    // closes and the download stage's `send` fails instead of waiting forever.
+    let from_downloads = Arc::new(Mutex::new(from_downloads));
     let done = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..ctx.setup.workers {
-            s.spawn(|| {
+            let (from_downloads, done) = (Arc::clone(&from_downloads), &done);
+            s.spawn(move || {
                 loop {
                     // One thread waits on the channel, the others for the lock.
                     let next = from_downloads.lock().unwrap().blocking_recv();
@@ -181,6 +184,7 @@ pub fn pipeline(ctx: &Ctx, runtime: &Runtime) -> Vec<Done> {
                 }
             });
         }
+        drop(from_downloads);
         let failed = runtime.block_on(download_stage(ctx, to_cpu));
         done.lock().unwrap().extend(failed);
     });
