@@ -38,6 +38,7 @@ pub fn thumbnail(ctx: &Ctx, photo: Photo) -> Done {
     (photo.index, thumb)
 }
 
+// ANCHOR: thumbnail_off_runtime
 /// Makes the thumbnail of `photo` on a thread made for CPU work, first put in the background
 /// (the kit's [`background_this_thread`]): when a runtime thread wakes up, the OS gives it a core
 /// at once instead of after this thread's time slice.
@@ -47,6 +48,7 @@ pub fn thumbnail_off_runtime(ctx: &Ctx, photo: Photo) -> Done {
     }
     thumbnail(ctx, photo)
 }
+// ANCHOR_END: thumbnail_off_runtime
 
 /// A permit of `permits`, held while its photo downloads: at most that many in flight.
 async fn download_limited(ctx: &Ctx, permits: &Semaphore, index: usize) -> Result<Photo, Done> {
