@@ -2,17 +2,17 @@
 //! runtime's worker) gets a core as soon as it wakes up.
 //!
 //! On 2 cores, two threads computing thumbnails fill both cores. When the runtime's thread wakes
-//! (a timer, a socket), Linux must take a core from one of them; with equal priorities it may let
-//! the running thread finish its slice first, a few milliseconds. A production program that wants
-//! its event loop to answer promptly lowers the priority of its CPU workers instead, as a nice
-//! `ionice`/`nice` would for a batch job:
+//! (a timer, a socket), Linux must take a core from one of them, and with equal priorities it
+//! need not do so at once. A program that wants its event loop to answer promptly lowers the
+//! priority of its CPU workers, as `nice` does for a batch job:
 //!
 //! - [`Background::Nice`]: `setpriority(PRIO_PROCESS, tid, 10)`. On Linux the nice value belongs
 //!   to a thread, not to the process (setpriority(2), "BUGS"); a thread of nice 10 weighs 110
-//!   against 1024 for nice 0 in the fair scheduler (sched(7)), so a waking nice-0 thread is
-//!   picked first. Raising one's own nice needs no privilege.
+//!   against 1024 for nice 0 in the fair scheduler (sched(7), the kernel's
+//!   `sched_prio_to_weight`), so the scheduler favours a waking nice-0 thread. Raising one's own
+//!   nice needs no privilege.
 //! - [`Background::Idle`]: `sched_setscheduler(0, SCHED_IDLE)`: the thread runs only when no
-//!   normal thread wants the core; a waking normal thread preempts it at once.
+//!   normal thread wants the core (sched(7): "lower even than a +19 nice value").
 //!
 //! Both last for the thread's life and are inherited by threads it starts. An unprivileged
 //! thread cannot raise its priority back, so call this only on threads made for CPU work.

@@ -40,8 +40,8 @@ pub fn thumbnail(ctx: &Ctx, photo: Photo) -> Done {
 
 // ANCHOR: thumbnail_off_runtime
 /// Makes the thumbnail of `photo` on a thread made for CPU work, first put in the background
-/// (the kit's [`background_this_thread`]): when a runtime thread wakes up, the OS gives it a core
-/// at once instead of after this thread's time slice.
+/// (the kit's [`background_this_thread`], nice 10 by default): when a runtime thread wakes up, the
+/// scheduler is asked to favour it over this one.
 pub fn thumbnail_off_runtime(ctx: &Ctx, photo: Photo) -> Done {
     if let Some(how) = ctx.setup.background {
         background_this_thread(how);
