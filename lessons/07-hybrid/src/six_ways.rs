@@ -176,33 +176,37 @@ fn verdicts(section: &mut Section, runs: &[Runs<Outcome>], costs: &Costs, capaci
         .filter(|r| share(r) > 1.0)
         .map(|r| r.name.as_str())
         .collect();
-    // On a busy machine the cores each way got are not known well enough to judge 15%: an ideal
-    // computed from the probe's figure can even be beaten.
-    let near = if capacity.busy() || !beaten.is_empty() {
-        "not judged: the machine was busy, or a way beat its ideal (the cores it got are not \
-         known well enough)"
+    // On a busy machine the cores the pipeline got are not known well enough to judge 15%: an
+    // ideal computed from the probe's figure can even be beaten.
+    let near = if capacity.busy() || share(pipe) > 1.0 {
+        "not judged: the machine was busy, or the pipeline beat its ideal (the cores it got are \
+         not known well enough)"
             .to_string()
     } else if over <= NEAR {
         format!("within {:.0}% of it", NEAR * 100.0)
     } else {
         format!("more than {:.0}% over it", NEAR * 100.0)
     };
+    // An ideal beaten is a measuring error (the costs were measured apart, or the way got more
+    // than the cores the probe saw); said in the same verdict, so the output's shape stays put.
+    let beaten = if beaten.is_empty() {
+        "No way beat its ideal.".to_string()
+    } else {
+        format!(
+            "Beat their ideal, a measuring error (the costs were measured apart, or the way got \
+             more than the {cores:.2} cores the probe saw): {}.",
+            beaten.join(", ")
+        )
+    };
     section.verdict(phrase!(
         "The pipeline reached {} of its ideal (ideal / wall): {}. The two phases took {} the \
-         pipeline's time, the process pool {}.",
+         pipeline's time, the process pool {}. {}",
         Measured::Share(share(pipe)),
         Measured::Varies(near),
         Measured::Ratio(wall(two) / wall(pipe)),
-        Measured::Ratio(wall(pool) / wall(pipe))
+        Measured::Ratio(wall(pool) / wall(pipe)),
+        Measured::Varies(beaten)
     ));
-    if !beaten.is_empty() {
-        section.result(phrase!(
-            "Beat their ideal (a measuring error: they got more than the {} cores the probe \
-             saw): {}.",
-            Measured::Varies(format!("{cores:.2}")),
-            Measured::Varies(beaten.join(", "))
-        ));
-    }
     let calm: Vec<&str> = runs
         .iter()
         .filter(|r| r.name != WAYS[0] && worst_lag(r) < CALM)
