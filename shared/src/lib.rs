@@ -30,6 +30,7 @@ pub mod heartbeat;
 pub mod machine;
 pub mod measure;
 pub mod panics;
+pub mod priority;
 pub mod process;
 pub mod report;
 pub mod snapshot;

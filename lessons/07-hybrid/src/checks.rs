@@ -9,13 +9,10 @@ use lesson_kit::{Measured, Section, phrase};
 use crate::run::Outcome;
 use crate::{Ctx, batch_checksum};
 
-/// The heartbeat's worst lag over every run of a way.
+/// The heartbeat's worst lag in each run of a way, the median over the runs: one run that the
+/// machine disturbed does not decide it.
 pub fn worst_lag(runs: &Runs<Outcome>) -> Duration {
-    runs.results
-        .iter()
-        .map(|o| o.lateness.worst)
-        .max()
-        .unwrap_or_default()
+    lesson_kit::measure::median(runs.results.iter().map(|o| o.beats.worst()).collect())
 }
 
 /// The most photos the pipeline may hold: a full channel, one in each CPU thread, and the one

@@ -9,7 +9,7 @@
 //! ideal ([`six_ways`]), on a timeline ([`overlap`]), and when a photo cannot be had
 //! ([`failures`]).
 //!
-//! The measuring parts: [`heartbeat`] (how late a task that wakes every 10 ms is woken),
+//! The measuring parts: the kit's heartbeat (how late a task that wakes every 10 ms is woken),
 //! [`gauge`] (photos held in memory, threads, downloads in flight) and [`run`] (one measured run).
 
 use std::sync::Arc;
@@ -22,12 +22,14 @@ pub mod costs;
 pub mod download;
 pub mod failures;
 pub mod gauge;
-pub mod heartbeat;
 pub mod overlap;
 pub mod pool_way;
 pub mod run;
 pub mod six_ways;
 pub mod ways;
+
+/// How often the heartbeat (the kit's [`lesson_kit::heartbeat`]) asks to be woken.
+pub const HEARTBEAT: Duration = Duration::from_millis(10);
 
 /// The thumbnails fit in this square: small, as on a photo site's index page.
 pub const THUMBNAIL_BOX: u32 = 160;
@@ -46,6 +48,8 @@ pub struct Setup {
     /// Photos the pipeline's channel holds between its stages.
     pub channel: usize,
     pub reps: usize,
+    /// How the threads made for CPU work are put in the background (None: left as they are).
+    pub background: Option<lesson_kit::priority::Background>,
 }
 
 /// One photo of the batch: its name (for reports) and where to get it.

@@ -8,6 +8,7 @@ use clap::{Parser, ValueEnum};
 use lesson_07_hybrid::run::Shared;
 use lesson_07_hybrid::{Setup, batch, failures, overlap, six_ways};
 use lesson_kit::cli::{self, CommonArgs};
+use lesson_kit::priority::Background;
 use local_server::LocalServer;
 
 /// Lesson 07: async downloads feeding CPU work: CPU work in the tasks, spawn_blocking, a
@@ -36,6 +37,12 @@ struct Args {
           value_parser = clap::value_parser!(u32).range(1..=1_000))]
     channel: u32,
 
+    /// The priority of the threads that make thumbnails: `nice` (nice 10) or `idle`
+    /// (SCHED_IDLE) lets a waking runtime thread take a core at once; `normal` leaves them as
+    /// the runtime's
+    #[arg(long, value_name = "PRIORITY", default_value = "nice")]
+    cpu_priority: CpuPriority,
+
     #[command(flatten)]
     common: CommonArgs<Experiment>,
 }
@@ -49,6 +56,17 @@ enum Experiment {
     Timeline,
     /// a photo the server never delivers: retried, named, and the rest made
     Failures,
+}
+
+/// The priority of the CPU workers (`--cpu-priority`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CpuPriority {
+    /// as the runtime's threads
+    Normal,
+    /// nice 10: a tenth of a normal thread's weight
+    Nice,
+    /// SCHED_IDLE: runs only when no normal thread wants the core
+    Idle,
 }
 
 /// The photos of the batch, and why that many: a release build's batch is long enough that a
@@ -79,6 +97,11 @@ fn main() -> ExitCode {
         workers: common.workers(),
         channel: args.channel as usize,
         reps: common.reps(),
+        background: match args.cpu_priority {
+            CpuPriority::Normal => None,
+            CpuPriority::Nice => Some(Background::Nice),
+            CpuPriority::Idle => Some(Background::Idle),
+        },
     };
     let server = LocalServer::start().expect("the local server starts");
     lesson_07_hybrid::warm_up(&server);

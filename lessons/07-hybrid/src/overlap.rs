@@ -14,8 +14,9 @@ const DRAWN: [(&str, &str, &str); 3] = [
     (
         "cpu-in-tasks",
         "CPU in the tasks",
-        "Thumbnails made inside the async tasks: while the runtime's threads make them, no \
-         download starts or finishes.",
+        "Thumbnails made inside the async tasks: a download ends only when its task is polled \
+         again, so one whose photo has arrived stays open while the runtime's threads make \
+         thumbnails.",
     ),
     (
         "two-phases",
@@ -34,10 +35,11 @@ const DRAWN: [(&str, &str, &str); 3] = [
 pub fn overlap(ctx: &Ctx, server: &LocalServer) -> Section {
     let mut section = Section::new("timeline", "A timeline: do downloads and CPU work overlap?")
         .about(
-            "One run each of three ways, recorded: a stripe on a download row is one photo \
-             downloading (retries included), a stripe on a CPU row one thumbnail being made. \
-             The share of CPU time during which some download was in flight is measured from \
-             the same spans.",
+            "One run each of three ways, recorded: a stripe on a download row is one photo's \
+             download future, from its first request until its task had the whole photo \
+             (retries included, and any time the task waited to be polled), a stripe on a CPU \
+             row one thumbnail being made. The share of CPU time during which some download \
+             future was open is measured from the same spans.",
         );
     for (file, way, caption) in DRAWN {
         let title = format!("{way}: downloads and thumbnails");
@@ -60,8 +62,7 @@ pub fn overlap(ctx: &Ctx, server: &LocalServer) -> Section {
     }
     section.verdict(
         "Where the stripes on the CPU rows sit under stripes on the download rows, the two \
-         stages overlap: the pipeline's wall time is close to its larger stage, the two \
-         phases' to the sum of both.",
+         stages overlap; where the download rows are empty, the CPU worked alone.",
     );
     section
 }

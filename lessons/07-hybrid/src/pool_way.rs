@@ -113,6 +113,13 @@ fn serve_pool(ctx: &Ctx, requests: Receiver<Request>) {
                 ((photo, reply), Instant::now(), worker, working),
             );
         }
+        if running.is_empty() && !queue.is_empty() {
+            // Photos wait, yet no worker is busy or idle: the pool lost every worker and could
+            // not start new ones. Answer each photo instead of waiting for workers that never come.
+            for (photo, reply) in queue.drain(..) {
+                let _ = reply.send((photo.index, Err("the process pool has no workers".into())));
+            }
+        }
         if running.is_empty() {
             // Nothing for the workers: wait for the next photo instead.
             match requests.recv_timeout(Duration::from_millis(20)) {

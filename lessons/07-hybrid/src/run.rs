@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use lesson_kit::heartbeat::{Beats, Heartbeat};
 use lesson_kit::timeline::{Recorder, Timeline};
 use local_server::{LocalServer, reqwest};
 use tokio::runtime::Runtime;
 
 use crate::gauge::{Gauge, SAMPLE_EVERY};
-use crate::heartbeat::{Heartbeat, Lateness};
 use crate::{Done, PhotoUrl, Setup};
 
 /// What every way shares: the client, the batch, the counters, the spans being recorded.
@@ -83,7 +83,8 @@ struct Spans {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub done: Vec<Done>,
-    pub lateness: Lateness,
+    /// Every wake-up of the heartbeat on the run's runtime.
+    pub beats: Beats,
     pub peak_held: usize,
     pub peak_threads: usize,
     /// The most thumbnails being made at once.
@@ -91,6 +92,10 @@ pub struct Outcome {
     /// The server's requests in flight, on average while downloads remained.
     pub mean_in_flight: f64,
     pub server_peak: u64,
+    /// The requests the server received during the run (retries included).
+    pub requests: u64,
+    /// How far this run raised the process's resident memory above where it started.
+    pub rss_added: Option<u64>,
 }
 
 /// Runs `way` once on a runtime and a client of its own (so that no run inherits another's
@@ -103,6 +108,8 @@ pub fn measured(
     record: Option<(&str, &str)>,
     way: impl FnOnce(&crate::Ctx, &Runtime) -> Vec<Done>,
 ) -> (Outcome, Option<Timeline>) {
+    // malloc_trim, then the peak reset: memory kept from earlier runs does not count in this one.
+    let rss = lesson_kit::measure::rss_baseline();
     let runtime = &crate::runtime(ctx.setup.workers);
     *ctx.client.lock().unwrap_or_else(|e| e.into_inner()) = crate::client();
     ctx.gauge.reset();
@@ -111,7 +118,10 @@ pub fn measured(
     if recorder.is_some() {
         *ctx.spans.lock().unwrap_or_else(|e| e.into_inner()) = Some(Spans::default());
     }
-    let heartbeat = Heartbeat::start(runtime.handle());
+    let heartbeat = {
+        let _on = runtime.enter(); // the heartbeat is a task on this run's runtime
+        Heartbeat::start(crate::HEARTBEAT)
+    };
     let finished = AtomicBool::new(false);
     let done = std::thread::scope(|s| {
         s.spawn(|| {
@@ -120,11 +130,11 @@ pub fn measured(
                 std::thread::sleep(SAMPLE_EVERY);
             }
         });
-        let done = way(ctx, runtime);
-        finished.store(true, Relaxed);
-        done
+        // Set when `way` returns or panics: the sampler never outlives the run.
+        let _finished = SetOnDrop(&finished);
+        way(ctx, runtime)
     });
-    let lateness = heartbeat.stop(runtime.handle());
+    let beats = runtime.block_on(heartbeat.stop());
     let spans = ctx.spans.lock().unwrap_or_else(|e| e.into_inner()).take();
     let timeline = recorder
         .zip(spans)
@@ -135,14 +145,25 @@ pub fn measured(
         });
     let outcome = Outcome {
         done,
-        lateness,
+        beats,
         peak_held: ctx.gauge.peak_held(),
         peak_threads: ctx.gauge.peak_threads(),
         peak_working: ctx.gauge.peak_working(),
         mean_in_flight: ctx.gauge.mean_in_flight(),
         server_peak: server.stats().peak_in_flight,
+        requests: server.stats().received,
+        rss_added: lesson_kit::measure::rss_added_since(rss),
     };
     (outcome, timeline)
+}
+
+/// Sets its flag when dropped, on a return or a panic alike.
+struct SetOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Relaxed);
+    }
 }
 
 /// Downloads on as few rows as hold them without overlap, then one row per CPU worker; at least

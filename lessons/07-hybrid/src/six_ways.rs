@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use lesson_kit::capacity::Capacity;
-use lesson_kit::measure::{Runs, Variant, interleaved_probed, median};
+use lesson_kit::measure::{Runs, Variant, interleaved_probed};
 use lesson_kit::table::Table;
 use lesson_kit::{Measured, Section, Segment, phrase};
 
@@ -82,8 +82,9 @@ pub fn six_ways(ctx: &Ctx, server: &local_server::LocalServer, why: &str) -> Sec
     section.table(
         &format!(
             "Measured ({} interleaved runs each; wall time is the median, lag and peaks the \
-             worst run; in flight is the server's count, averaged while downloads remained; \
-             peak RSS leaves out the pool's worker processes)",
+             worst run, but the worst lag is the median of each run's worst; in flight is the \
+             server's count, averaged while downloads remained; RSS added is how far the run \
+             raised this process's memory, the pool's worker processes left out)",
             s.reps
         ),
         table(&runs, &costs, cores),
@@ -117,7 +118,7 @@ fn table(runs: &[Runs<Outcome>], costs: &Costs, cores: f64) -> Table {
         ("peak_threads", "threads"),
         ("peak_working", "at once"),
         ("peak_photos", "photos held"),
-        ("peak_rss_bytes", "peak RSS"),
+        ("rss_added_bytes", "RSS added"),
     ]);
     for r in runs {
         let ideal = ideal(&r.name, costs, cores);
@@ -134,7 +135,10 @@ fn table(runs: &[Runs<Outcome>], costs: &Costs, cores: f64) -> Table {
             Measured::Count(peak(|o| o.peak_threads)).into(),
             Measured::Count(peak(|o| o.peak_working)).into(),
             Measured::Count(peak(|o| o.peak_held)).into(),
-            r.peak_rss_bytes()
+            r.results
+                .iter()
+                .filter_map(|o| o.rss_added)
+                .max()
                 .map_or(Segment::from("n/a"), |b| Measured::Bytes(b).into()),
         ]);
     }
@@ -167,36 +171,67 @@ fn verdicts(section: &mut Section, runs: &[Runs<Outcome>], costs: &Costs, capaci
     };
     let wall = |r: &Runs<Outcome>| r.median_wall().as_secs_f64();
     let over = wall(pipe) / ideal("pipeline", costs, cores).as_secs_f64() - 1.0;
-    let near = if over <= NEAR {
+    let beaten: Vec<&str> = runs
+        .iter()
+        .filter(|r| share(r) > 1.0)
+        .map(|r| r.name.as_str())
+        .collect();
+    // On a busy machine the cores the pipeline got are not known well enough to judge 15%: an
+    // ideal computed from the probe's figure can even be beaten.
+    let near = if capacity.busy() || share(pipe) > 1.0 {
+        "not judged: the machine was busy, or the pipeline beat its ideal (the cores it got are \
+         not known well enough)"
+            .to_string()
+    } else if over <= NEAR {
         format!("within {:.0}% of it", NEAR * 100.0)
     } else {
         format!("more than {:.0}% over it", NEAR * 100.0)
     };
+    // An ideal beaten is a measuring error (the costs were measured apart, or the way got more
+    // than the cores the probe saw); said in the same verdict, so the output's shape stays put.
+    let beaten = if beaten.is_empty() {
+        "No way beat its ideal.".to_string()
+    } else {
+        format!(
+            "Beat their ideal, a measuring error (the costs were measured apart, or the way got \
+             more than the {cores:.2} cores the probe saw): {}.",
+            beaten.join(", ")
+        )
+    };
     section.verdict(phrase!(
         "The pipeline reached {} of its ideal (ideal / wall): {}. The two phases took {} the \
-         pipeline's time, the process pool {}.",
+         pipeline's time, the process pool {}. {}",
         Measured::Share(share(pipe)),
         Measured::Varies(near),
         Measured::Ratio(wall(two) / wall(pipe)),
-        Measured::Ratio(wall(pool) / wall(pipe))
+        Measured::Ratio(wall(pool) / wall(pipe)),
+        Measured::Varies(beaten)
     ));
     let calm: Vec<&str> = runs
         .iter()
         .filter(|r| r.name != WAYS[0] && worst_lag(r) < CALM)
         .map(|r| r.name.as_str())
         .collect();
-    let late = median(vec![worst_lag(tasks)]);
+    let in_flight =
+        |r: &Runs<Outcome>| median_f64(r.results.iter().map(|o| o.mean_in_flight).collect());
+    // The cause is named only when the figures show it: fewer downloads in flight than with the
+    // Semaphore way, which differs from this one only in where the thumbnail is made.
+    let (stalled, free) = (in_flight(tasks), in_flight(limited));
+    section.check(
+        stalled < free * 0.8,
+        phrase!(
+            "With the CPU work inside the tasks, the server saw {} downloads in flight on \
+             average, against {} with spawn_blocking + Semaphore (up to {}): a thumbnail holds \
+             a runtime thread, and no download moves on it meanwhile.",
+            Measured::Varies(format!("{stalled:.1}")),
+            Measured::Varies(format!("{free:.1}")),
+            costs.concurrency
+        ),
+    );
     section.verdict(phrase!(
-        "With the CPU work inside the tasks, the heartbeat was woken up to {} late and the \
-         server saw {} downloads in flight on average instead of up to {}: a thumbnail holds a \
-         runtime thread, and no download moves on it meanwhile. Ways whose heartbeat stayed \
-         under {}: {}.",
-        Measured::Time(late),
-        Measured::Varies(format!(
-            "{:.1}",
-            median_f64(tasks.results.iter().map(|o| o.mean_in_flight).collect())
-        )),
-        costs.concurrency,
+        "With the CPU work inside the tasks, the heartbeat was woken up to {} late (the median \
+         of the runs' worst). Ways whose heartbeat stayed under {}: {}.",
+        Measured::Time(worst_lag(tasks)),
         Segment::from(format!("{} ms", CALM.as_millis())),
         Measured::Varies(if calm.is_empty() {
             "none".into()
@@ -204,17 +239,18 @@ fn verdicts(section: &mut Section, runs: &[Runs<Outcome>], costs: &Costs, capaci
             calm.join(", ")
         })
     ));
-    let threads = |r: &Runs<Outcome>| {
-        let most = r.results.iter().map(|o| o.peak_threads).max().unwrap_or(0);
-        Measured::Count(most as u64)
-    };
-    section.verdict(phrase!(
-        "spawn_blocking without a limit is correct, but the process reached {} threads, against \
-         {} with the Semaphore in front: the blocking pool starts a thread for every thumbnail \
-         handed to it while none of its threads is idle.",
-        threads(unbounded),
-        threads(limited)
-    ));
+    let threads = |r: &Runs<Outcome>| r.results.iter().map(|o| o.peak_threads).max().unwrap_or(0);
+    let (many, few) = (threads(unbounded), threads(limited));
+    section.check(
+        many > few,
+        phrase!(
+            "spawn_blocking without a limit is correct, but the process reached {} threads, \
+             against {} with the Semaphore in front: the blocking pool starts a thread for \
+             every thumbnail handed to it while none of its threads is idle.",
+            Measured::Count(many as u64),
+            Measured::Count(few as u64)
+        ),
+    );
     let held = |r: &Runs<Outcome>| r.results.iter().map(|o| o.peak_held).max().unwrap_or(0);
     section.verdict(phrase!(
         "Photos held in memory at once: at most {} in the pipeline, whose channel holds {}, \

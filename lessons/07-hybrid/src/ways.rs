@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use lesson_04_process_pool::thumbnails::thumbnail_in;
+use lesson_kit::priority::background_this_thread;
 use tokio::runtime::Runtime;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
@@ -36,6 +37,18 @@ pub fn thumbnail(ctx: &Ctx, photo: Photo) -> Done {
     });
     (photo.index, thumb)
 }
+
+// ANCHOR: thumbnail_off_runtime
+/// Makes the thumbnail of `photo` on a thread made for CPU work, first put in the background
+/// (the kit's [`background_this_thread`], nice 10 by default): when a runtime thread wakes up, the
+/// scheduler is asked to favour it over this one.
+pub fn thumbnail_off_runtime(ctx: &Ctx, photo: Photo) -> Done {
+    if let Some(how) = ctx.setup.background {
+        background_this_thread(how);
+    }
+    thumbnail(ctx, photo)
+}
+// ANCHOR_END: thumbnail_off_runtime
 
 /// A permit of `permits`, held while its photo downloads: at most that many in flight.
 async fn download_limited(ctx: &Ctx, permits: &Semaphore, index: usize) -> Result<Photo, Done> {
@@ -83,7 +96,7 @@ pub async fn spawn_blocking_unbounded(ctx: Ctx) -> Vec<Done> {
                 Ok(photo) => photo,
                 Err(failed) => return failed,
             };
-            let work = tokio::task::spawn_blocking(move || thumbnail(&ctx, photo));
+            let work = tokio::task::spawn_blocking(move || thumbnail_off_runtime(&ctx, photo));
             work.await.expect("a thumbnail panicked")
         });
     }
@@ -106,7 +119,7 @@ pub async fn spawn_blocking_limited(ctx: Ctx) -> Vec<Done> {
                 Err(failed) => return failed,
             };
             let _core = cores.acquire().await.expect("never closed");
-            let work = tokio::task::spawn_blocking(move || thumbnail(&ctx, photo));
+            let work = tokio::task::spawn_blocking(move || thumbnail_off_runtime(&ctx, photo));
             work.await.expect("a thumbnail panicked")
         });
     }
@@ -124,7 +137,7 @@ fn on_threads(ctx: &Ctx, photos: Vec<Photo>) -> Vec<Done> {
                 loop {
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
                     let Some(photo) = next else { break };
-                    let finished = thumbnail(ctx, photo);
+                    let finished = thumbnail_off_runtime(ctx, photo);
                     done.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push(finished);
@@ -156,20 +169,24 @@ pub fn two_phases(ctx: &Ctx, runtime: &Runtime) -> Vec<Done> {
 /// channel is full, the download stage waits: photos in memory stay bounded.
 pub fn pipeline(ctx: &Ctx, runtime: &Runtime) -> Vec<Done> {
     let (to_cpu, from_downloads) = mpsc::channel::<Photo>(ctx.setup.channel);
-    let from_downloads = Mutex::new(from_downloads);
+    // Only the CPU threads hold the receiver: should they all end early (a panic), the channel
+    // closes and the download stage's `send` fails instead of waiting forever.
+    let from_downloads = Arc::new(Mutex::new(from_downloads));
     let done = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..ctx.setup.workers {
-            s.spawn(|| {
+            let (from_downloads, done) = (Arc::clone(&from_downloads), &done);
+            s.spawn(move || {
                 loop {
                     // One thread waits on the channel, the others for the lock.
                     let next = from_downloads.lock().unwrap().blocking_recv();
                     let Some(photo) = next else { break }; // closed and empty: the end
-                    let finished = thumbnail(ctx, photo);
+                    let finished = thumbnail_off_runtime(ctx, photo);
                     done.lock().unwrap().push(finished);
                 }
             });
         }
+        drop(from_downloads);
         let failed = runtime.block_on(download_stage(ctx, to_cpu));
         done.lock().unwrap().extend(failed);
     });

@@ -1,7 +1,7 @@
 //! The lesson's claims, asserted against this machine, one test at a time (they share a lock):
-//! the pipeline comes within [`WITHIN`] of its ideal where the two phases cannot; the heartbeat
-//! stays calm when CPU work is off the runtime and is late by a thumbnail when it is not; the
-//! bounded channel bounds the photos in memory, and an unbounded one does not. Each claim is
+//! the pipeline comes within [`WITHIN`] of its ideal, and the two phases take clearly longer; the
+//! heartbeat is late by a thumbnail when CPU work is on the runtime and clearly less when it is
+//! not; the bounded channel bounds the photos in memory, and an unbounded one does not. Each claim is
 //! also tried on the way without the effect, to show the test would catch its loss.
 
 use std::sync::{Arc, Mutex};
@@ -10,9 +10,11 @@ use std::time::Duration;
 use lesson_07_hybrid::checks::pipeline_bound;
 use lesson_07_hybrid::costs::Costs;
 use lesson_07_hybrid::run::{Outcome, Shared, measured};
-use lesson_07_hybrid::six_ways::{CALM, run_way};
+use lesson_07_hybrid::six_ways::run_way;
 use lesson_07_hybrid::{Ctx, Setup, batch, runtime};
 use lesson_kit::capacity::Capacity;
+use lesson_kit::measure::median;
+use lesson_kit::priority::Background;
 use lesson_kit::snapshot::judge_when_free;
 use local_server::LocalServer;
 
@@ -29,6 +31,7 @@ fn setup(photos: usize, delay_ms: u64, channel: usize) -> Setup {
         workers: 2,
         channel,
         reps: 2,
+        background: Some(Background::Nice),
     }
 }
 
@@ -92,43 +95,64 @@ fn the_pipeline_comes_close_to_its_ideal() {
 }
 
 #[test]
-fn two_phases_cannot_come_close_to_the_overlapped_ideal() {
-    // The same judge, on the way without the overlap: it must be found too slow.
+fn two_phases_take_clearly_longer_than_the_pipeline() {
+    // The overlap itself, judged by structure rather than against an ideal that a busy machine
+    // blurs: the two ways run interleaved on the balanced batch, so load slows both alike. With
+    // stages of equal weight, two phases take about twice the pipeline's time on 2 cores, and
+    // still 1.5 times on 1 core; without the overlap the ratio would be about 1.
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
     lesson_07_hybrid::warm_up(&server);
-    let (_, verdict) = near_ideal(&server, "two phases");
-    assert!(
-        verdict.is_err(),
-        "two phases judged near the overlapped ideal"
-    );
+    let ctx = balanced(&server);
+    let mut ratio = 0.0;
+    for _attempt in 0..3 {
+        let (mut two, mut pipe) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            for (way, walls) in [("two phases", &mut two), ("pipeline", &mut pipe)] {
+                let started = std::time::Instant::now();
+                run(&ctx, &server, way);
+                walls.push(started.elapsed());
+            }
+        }
+        ratio = median(two).as_secs_f64() / median(pipe).as_secs_f64();
+        if ratio >= 1.2 {
+            return;
+        }
+    }
+    panic!("two phases took only {ratio:.2}x the pipeline's time, measured three times");
 }
 
 #[test]
-fn the_heartbeat_is_calm_only_when_cpu_work_is_off_the_runtime() {
+fn the_heartbeat_is_late_by_a_thumbnail_only_when_cpu_work_is_on_the_runtime() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = LocalServer::start().unwrap();
     lesson_07_hybrid::warm_up(&server);
     let ctx = ctx(&server, setup(12, 10, 2));
     let costs = Costs::measure(&ctx, &runtime(2), 2);
     let one_photo = costs.cpu / 12;
+    // The median of three runs' worst lag: one run that the machine disturbed does not decide.
+    let lag = |way: &str| {
+        median(
+            (0..3)
+                .map(|_| run(&ctx, &server, way).beats.worst())
+                .collect(),
+        )
+    };
     // In the tasks, both runtime threads make thumbnails at once: the heartbeat waits for one.
-    let blocked = run(&ctx, &server, "CPU in the tasks").lateness.worst;
+    let blocked = lag("CPU in the tasks");
     assert!(
-        blocked >= one_photo / 2 && blocked >= CALM,
+        blocked >= one_photo / 2,
         "CPU in the tasks: the heartbeat was only {blocked:?} late (a thumbnail takes {one_photo:?})"
     );
+    // Off the runtime, the heartbeat waits only for the OS and the timer: clearly less. Measured
+    // again before failing, as a loaded machine delays every wake-up.
     for way in ["spawn_blocking + Semaphore", "pipeline"] {
-        judge_when_free(&format!("{way}: heartbeat under {CALM:?}"), || {
-            let capacity = Capacity::now(2);
-            let worst = run(&ctx, &server, way).lateness.worst;
-            let verdict = if worst < CALM {
-                Ok(())
-            } else {
-                Err(format!("woken {worst:?} late"))
-            };
-            (capacity, verdict)
-        });
+        let calm = (0..3).map(|_| lag(way)).find(|&calm| calm * 2 < blocked);
+        assert!(
+            calm.is_some(),
+            "{way}: the heartbeat was as late as with CPU work in the tasks ({blocked:?}), \
+             three times"
+        );
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::thread::ThreadId;
 use std::time::Instant;
 
-use lesson_04_process_pool::thumbnails::thumbnail;
+use lesson_04_process_pool::thumbnails::thumbnail_in;
 use lesson_kit::exercise::submission::content_hash;
 use serde::{Deserialize, Serialize};
 
@@ -126,14 +126,17 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<Photo, Failed> {
 // ANCHOR_END: download
 
 // ANCHOR: make_thumbnail
-/// Makes the thumbnail of a photo with lesson 04's function (JPEG decode, fit in 800 x 800 with
-/// a Lanczos filter, JPEG encode): milliseconds of CPU work that never awaits. The photo leaves
-/// memory when the thumbnail is done.
+/// Makes the thumbnail of a photo with lesson 04's function, as the lesson does (JPEG decode, fit
+/// in 160 x 160 with a Lanczos filter, JPEG encode): milliseconds of CPU work that never awaits.
+/// The photo leaves memory when the thumbnail is done.
 pub fn make_thumbnail(photo: Photo) -> Thumbnail {
-    let made = watched(|| thumbnail(&photo.jpeg, &mut || {}));
+    let made = watched(|| thumbnail_in(&photo.jpeg, THUMBNAIL_BOX, &mut || {}));
     Thumbnail::of(&photo, made)
 }
 // ANCHOR_END: make_thumbnail
+
+/// The thumbnails fit in this square, as in the lesson: small, as on a photo site's index page.
+pub const THUMBNAIL_BOX: u32 = 160;
 
 /// Runs the thumbnail work, noting when it ran, and whether on the runtime's own thread.
 fn watched<T>(work: impl FnOnce() -> T) -> T {

@@ -2,16 +2,16 @@
 //! runtime, the answer's batch, and what it left behind. The answer only gets a client, the URLs
 //! and the bound; the runtime, the clock and the counts are out of its reach.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
+
+use lesson_kit::heartbeat::Heartbeat;
 
 use serde::{Deserialize, Serialize};
 
 use crate::photos::{self, Counts};
 use crate::{Answer, Request};
 
-/// How often the heartbeat means to wake.
+/// How often the heartbeat (the kit's [`lesson_kit::heartbeat`]) means to wake.
 pub const TICK: Duration = Duration::from_millis(5);
 /// How long blocking work the answer left running may take to end before the runtime is dropped.
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(2);
@@ -43,18 +43,6 @@ pub struct BatchSeen {
     pub tasks_left: usize,
 }
 
-// ANCHOR: heartbeat
-/// Wakes every [`TICK`] and records how late it woke: a task that runs CPU work on the runtime's
-/// thread, or blocks it, makes every other task (this one too) wait that long.
-async fn heartbeat(worst_us: Arc<AtomicU64>) {
-    loop {
-        let due = tokio::time::Instant::now() + TICK;
-        tokio::time::sleep_until(due).await;
-        worst_us.fetch_max(due.elapsed().as_micros() as u64, Relaxed);
-    }
-}
-// ANCHOR_END: heartbeat
-
 /// Runs the judge's batch with the answer, in the runner.
 pub fn run(answer: Answer, request: &Request) -> BatchSeen {
     // One thread, built explicitly: the answer's tasks take turns on it, so CPU work done in a
@@ -72,16 +60,18 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
         Err(e) => return cannot_start(e.to_string()),
     };
     photos::reset(std::thread::current().id());
-    let worst_us = Arc::new(AtomicU64::new(0));
-    let beat = runtime.spawn(heartbeat(Arc::clone(&worst_us)));
+    // The kit's heartbeat: a task on the runtime that wakes every TICK and records how late.
+    let heartbeat = {
+        let _on = runtime.enter();
+        Heartbeat::start(TICK)
+    };
     let urls = request.urls.clone();
     let results = runtime.block_on(async {
         // The heartbeat starts ticking before the answer runs.
         tokio::task::yield_now().await;
         (answer.thumbnails)(client, urls, request.max_photos).await
     });
-    let worst_lag_us = worst_us.load(Relaxed);
-    beat.abort();
+    let worst_lag_us = runtime.block_on(heartbeat.stop()).worst().as_micros() as u64;
     let results: Vec<(String, Seen)> = results
         .into_iter()
         .map(|result| match result {

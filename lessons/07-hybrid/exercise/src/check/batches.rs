@@ -22,7 +22,7 @@ impl Judge {
             .map(|_| {
                 self.next_id += 1;
                 let id = self.next_id;
-                let url = self.server.url(&format!("/image/{id}/{delay_ms}"));
+                let url = self.server.url(&format!("/photo/{id}/{delay_ms}"));
                 let checksum = self.costs.checksums[(id % PHOTOS) as usize];
                 (url, Expected::Thumbnail(checksum))
             })
@@ -57,7 +57,7 @@ impl Judge {
         sandbox: &mut Sandbox,
     ) -> Result<String, Judged> {
         let mut cases = self.photos(6, 5);
-        let missing = self.server.url(&format!("/image/{}/5", MAX_IMAGE_ID + 1));
+        let missing = self.server.url(&format!("/photo/{}/5", MAX_IMAGE_ID + 1));
         let broken = self.server.url("/status/503");
         cases.insert(2, (missing.clone(), Expected::Failed));
         cases.insert(5, (broken.clone(), Expected::Failed));

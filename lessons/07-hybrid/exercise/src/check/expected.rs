@@ -89,7 +89,7 @@ fn download_all(server: &LocalServer) -> Result<Downloaded, String> {
         let mut photos = Vec::new();
         for round in 0..2 {
             for id in 0..PHOTOS {
-                let url = server.url(&format!("/image/{id}"));
+                let url = server.url(&format!("/photo/{id}/0"));
                 let started = Instant::now();
                 let body = async {
                     client

@@ -49,7 +49,7 @@ pub fn main(name: &str) -> ! {
     };
     let checklist = judge.check();
     println!(
-        "The answer ran contained: {}. One thumbnail took {} of CPU here, one download {}.",
+        "The answer ran contained: {}. One thumbnail took {} here (wall time), one download {}.",
         judge.files,
         lesson_kit::value::format_duration(judge.costs.thumbnail),
         lesson_kit::value::format_duration(judge.costs.download),
