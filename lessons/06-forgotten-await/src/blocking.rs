@@ -1,6 +1,7 @@
 //! Experiment 2: blocking the runtime.
 //!
-//! A task gives its thread back to the runtime only at an `.await` that is not ready. A task
+//! A task gives its thread back to the runtime only at an `.await` whose future returns Pending
+//! (not ready, or, for tokio's own resources, out of tokio's cooperative budget). A task
 //! that calls `std::thread::sleep`, a blocking function or a long computation keeps the thread
 //! until it returns, and on a current-thread runtime every other task waits, however ready it
 //! is. N such tasks run one after the other: N times as long as N tasks that wait with
@@ -108,6 +109,8 @@ async fn one_task(way: Way, block: Duration, pool: Arc<rayon::ThreadPool>) {
 /// One run of `tasks` tasks: its wall time, what the heartbeat saw, and a timeline.
 #[derive(Debug, Clone)]
 pub struct Run {
+    /// How many of the tasks the JoinSet joined, each having run to its end.
+    pub joined: usize,
     pub wall: Duration,
     pub beats: Beats,
     pub timeline: Timeline,
@@ -116,7 +119,7 @@ pub struct Run {
 /// Runs `tasks` tasks the given way on a current-thread runtime, with the heartbeat beside them.
 pub fn run(way: Way, tasks: usize, block: Duration, pool: &Arc<rayon::ThreadPool>) -> Run {
     let recorder = Arc::new(Recorder::new());
-    let (wall, beats) = current_thread().block_on(async {
+    let (joined, wall, beats) = current_thread().block_on(async {
         let heartbeat = Heartbeat::start(PERIOD);
         let started = Instant::now();
         let mut set = tokio::task::JoinSet::new();
@@ -128,8 +131,10 @@ pub fn run(way: Way, tasks: usize, block: Duration, pool: &Arc<rayon::ThreadPool
                 recorder.span_since(row, begun);
             });
         }
-        while let Some(joined) = set.join_next().await {
-            joined.expect("a task of the experiment panicked");
+        let mut joined = 0;
+        while let Some(result) = set.join_next().await {
+            result.expect("a task of the experiment panicked");
+            joined += 1;
         }
         let wall = started.elapsed();
         // One more period, so that a stall at the very end is seen too.
@@ -141,7 +146,7 @@ pub fn run(way: Way, tasks: usize, block: Duration, pool: &Arc<rayon::ThreadPool
             let due = heartbeat_origin + beat.due;
             recorder.span(tasks, due, due + beat.lag);
         }
-        (wall, beats)
+        (joined, wall, beats)
     });
     let recorder = Arc::into_inner(recorder).expect("every task has ended");
     let mut rows: Vec<String> = (1..=tasks).map(|i| format!("task {i}")).collect();
@@ -152,6 +157,7 @@ pub fn run(way: Way, tasks: usize, block: Duration, pool: &Arc<rayon::ThreadPool
         rows,
     );
     Run {
+        joined,
         wall,
         beats,
         timeline,

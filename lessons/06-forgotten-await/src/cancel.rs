@@ -17,8 +17,9 @@ use tokio::time::{sleep, timeout};
 
 use crate::current_thread;
 
-/// How long the audit log takes to accept a record; the timeout is shorter.
-pub const AUDIT: Duration = Duration::from_millis(30);
+/// How long the audit log takes to accept a record; the timeout is far shorter, so that the
+/// timeout fires first even when the machine keeps this thread waiting for a core.
+pub const AUDIT: Duration = Duration::from_secs(1);
 pub const DEADLINE: Duration = Duration::from_millis(10);
 
 // ANCHOR: transfer
@@ -137,7 +138,9 @@ pub fn timeout_around_spawn_blocking(work: Duration) -> (bool, Duration, Duratio
 /// cancel-safe versions, and a timeout that does not stop `spawn_blocking`.
 pub fn cancellation() -> Section {
     let mut section = Section::new("cancellation", "Cancellation stops at an .await").about(&format!(
-        "A transfer of 30 between two accounts of 100 waits {} ms for an audit log between its two          writes, under a {} ms timeout; then six lines arrive in pieces at a reader in a select!          against a {} ms tick; then a timeout is put around spawn_blocking.",
+        "A transfer of 30 between two accounts of 100 waits {} ms for an audit log between its two \
+         writes, under a {} ms timeout; then six lines arrive in pieces at a reader in a select! \
+         against a {} ms tick; then a timeout is put around spawn_blocking.",
         AUDIT.as_millis(),
         DEADLINE.as_millis(),
         TICK.as_millis()
@@ -171,7 +174,8 @@ pub fn cancellation() -> Section {
     section.check(
         timed_out && finished >= work,
         phrase!(
-            "spawn_blocking: the timeout fired after {}, the work finished after {}; the lesson              waited for it before going on",
+            "spawn_blocking: the timeout fired after {}, the work finished after {}; the lesson \
+             waited for it before going on",
             Measured::Time(gave_up),
             Measured::Time(finished)
         ),
@@ -198,7 +202,9 @@ pub fn cancellation() -> Section {
     ]);
     section.table("Summary", table);
     section.verdict(
-        "A cancelled future keeps what it did before its last .await and loses the rest. Put the          .await before the writes, or use a method documented as cancel-safe. spawn_blocking          cannot be cancelled at all: a timeout only stops the waiting.",
+        "A cancelled future keeps what it did before its last .await and loses the rest. Put the \
+         .await before the writes, or use a method documented as cancel-safe. spawn_blocking \
+         cannot be cancelled at all: a timeout only stops the waiting.",
     );
     section
 }

@@ -25,23 +25,28 @@ pub const JOBS: u64 = 10;
 pub struct Truth {
     pub failed: AtomicU64,
     pub panicked: AtomicU64,
+    /// Jobs that got to their end (a panicking job counts itself just before it panics).
+    pub finished: AtomicU64,
 }
 
 // ANCHOR: job
 /// Job `i` of the batch: jobs 2, 5 and 8 fail, job 7 panics, the others succeed.
 pub async fn job(i: u64, truth: Arc<Truth>) -> Result<u64, String> {
     tokio::time::sleep(Duration::from_millis(1 + i % 3)).await;
-    match i {
+    let outcome = match i {
         2 | 5 | 8 => {
             truth.failed.fetch_add(1, Relaxed);
             Err(format!("job {i}: the disk is full"))
         }
         7 => {
             truth.panicked.fetch_add(1, Relaxed);
+            truth.finished.fetch_add(1, Relaxed);
             panic!("job {i}: index out of bounds");
         }
         _ => Ok(i * i),
-    }
+    };
+    truth.finished.fetch_add(1, Relaxed);
+    outcome
 }
 // ANCHOR_END: job
 
@@ -59,7 +64,12 @@ pub async fn detached(truth: Arc<Truth>) -> Seen {
     for i in 0..JOBS {
         tokio::spawn(job(i, Arc::clone(&truth))); // compiles silently: the handle is dropped
     }
-    tokio::time::sleep(Duration::from_millis(20)).await; // "surely done by now"
+    // The careless caller only waits. (It waits until the jobs counted themselves done, so that
+    // the run repeats on a busy machine; a real one would sleep and hope.)
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while truth.finished.load(Relaxed) < JOBS && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     Seen::default() // nothing came back: no error, no panic, so it reports success
 }
 

@@ -3,9 +3,10 @@
 //! A future holds, across each `.await`, every local still alive there. A `MutexGuard` is not
 //! `Send` (a lock must be released by the thread that took it), so a future holding one across
 //! `.await` is not `Send`, and `tokio::spawn`, which may move a task between worker threads,
-//! rejects it at compile time. `drop(guard)` before the `.await` does not help with rustc 1.95:
-//! the check that decides what a future holds works on scopes, and the guard's scope runs to the
-//! end of the block. A block scope around the guard does help, and so does `tokio::sync::Mutex`,
+//! rejects it at compile time. `drop(guard)` before the `.await` does not help with rustc 1.95
+//! once the guard has been used: using it borrows it (`*guard += 1` is `deref_mut(&mut guard)`),
+//! and rustc counts a local that was ever borrowed as held until the end of its scope
+//! (rust-lang/rust#94067, #101135). A block scope around the guard does help, and so does `tokio::sync::Mutex`,
 //! whose guard may be held across `.await` (it is `Send`), at a price this experiment measures.
 
 use std::sync::{Arc, Mutex};
@@ -85,7 +86,7 @@ pub fn guard_across_await(ops: u64, reps: usize) -> Section {
         ));
     section.listing(
         "rustc 1.95 on tokio::spawn of a task holding the guard across .await \
-         (compile-fail/cases/guard_across_await.rs; drop(guard) before the .await gets the same)",
+         (compile-fail/cases/guard_across_await.rs; drop(guard) after using the guard, before the .await, gets the same)",
         ACROSS_AWAIT_ERROR,
     );
     let (std_count, tokio_count) = both_fixes_spawn(100);

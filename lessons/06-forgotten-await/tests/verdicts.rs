@@ -70,6 +70,9 @@ fn fixed_ways_keep_the_heartbeat_within_5_ms() {
     // On 2 cores, the rayon pool leaves the runtime's thread a core (the lesson's narrow pool).
     let pool = pool(1);
     for way in [Way::TokioSleep, Way::SpawnBlocking, Way::CpuOnRayon(1)] {
+        // A fixed way never stalls for the blocks in a row: not in every attempt, whatever the
+        // load (a stall that long fails `ran_free` too, so it is measured again).
+        let (mut attempts, mut stalls) = (0, Vec::new());
         judge_when_free(&format!("{}: worst lag under 5 ms", way.name()), || {
             let mut prober = Prober::new(2);
             prober.probe();
@@ -77,13 +80,10 @@ fn fixed_ways_keep_the_heartbeat_within_5_ms() {
             let fixed = prober.watch(|| run(way, TASKS, BLOCK, &pool));
             let after = prober.watch(|| idle(BLOCK));
             prober.probe();
-            // Whatever the load, a fixed way never stalls for the blocks in a row.
-            assert!(
-                stood_still(&fixed).is_err(),
-                "{}: {:?}",
-                way.name(),
-                fixed.beats
-            );
+            attempts += 1;
+            if stood_still(&fixed).is_ok() {
+                stalls.push(format!("{:?}", fixed.beats.worst()));
+            }
             let mut capacity = prober.finish();
             if before.max(after) >= FREE {
                 // The machine delayed even an idle runtime's heartbeat: another program held the
@@ -92,6 +92,11 @@ fn fixed_ways_keep_the_heartbeat_within_5_ms() {
             }
             (capacity, ran_free(&fixed))
         });
+        assert!(
+            stalls.len() < attempts,
+            "{}: stood still {stalls:?}",
+            way.name()
+        );
     }
 }
 

@@ -43,6 +43,10 @@ pub struct BatchSeen {
     pub took: Duration,
     /// The heartbeat's latest wake-up while the answer ran.
     pub worst_lag: Duration,
+    /// The control: the latest wake-up of a heartbeat alone on an idle runtime of its own, on
+    /// another thread, over the same time. Its lag is the machine's (other programs holding the
+    /// cores), not the answer's.
+    pub control_lag: Duration,
     pub ticks: u64,
     /// Each customer's loads, in the order they arrived, as times since the start.
     pub loads: BTreeMap<u32, Vec<Duration>>,
@@ -90,6 +94,8 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
     });
     let heartbeat = runtime.block_on(async { Heartbeat::start(PERIOD) });
     let customers = request.customers.clone();
+    let (stop_control, control) = tokio::sync::oneshot::channel::<()>();
+    let control = std::thread::spawn(move || control_heartbeat(control));
     let started = Instant::now();
     let summary = runtime.block_on(async {
         // Let the heartbeat take its first turn before the answer starts.
@@ -97,6 +103,8 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
         (answer.build_reports)(store.clone(), customers, request.cpu_limit).await
     });
     let returned = Instant::now();
+    let _ = stop_control.send(());
+    let control_lag = control.join().unwrap_or_default();
     let origin = heartbeat.origin();
     let beats = runtime.block_on(heartbeat.stop());
     let worst_lag = beats.worst().max(overdue(&beats, origin, returned));
@@ -118,6 +126,7 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
         summary,
         took: returned - started,
         worst_lag,
+        control_lag,
         ticks,
         loads: lock(&counts.loads).clone(),
         saved_late: lock(&counts.saved).len() - saved.len(),
@@ -126,6 +135,29 @@ pub fn run(answer: Answer, request: &Request) -> BatchSeen {
         peak_rendering: counts.peak_rendering.load(Ordering::SeqCst),
         renders_on_runtime: counts.renders_on_runtime.load(Ordering::SeqCst),
         tasks_left,
+    }
+}
+
+/// The control: a heartbeat alone on a current-thread runtime of its own until `stop` comes (or
+/// its sender is dropped); its worst lag.
+fn control_heartbeat(stop: tokio::sync::oneshot::Receiver<()>) -> Duration {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build();
+    let Ok(runtime) = runtime else {
+        return Duration::ZERO;
+    };
+    runtime.block_on(async {
+        let heartbeat = Heartbeat::start(PERIOD);
+        let _ = stop.await;
+        heartbeat.stop().await.worst()
+    })
+}
+
+impl BatchSeen {
+    /// The heartbeat's worst lag beyond the control's: the part the answer's code caused.
+    pub fn own_lag(&self) -> Duration {
+        self.worst_lag.saturating_sub(self.control_lag)
     }
 }
 

@@ -20,7 +20,7 @@ pub async fn build_reports(store: Store, customers: Vec<u32>, cpu_limit: usize) 
     let mut whose = HashMap::new();
     for customer in customers {
         let (store, renders) = (store.clone(), Arc::clone(&renders));
-        let task = tasks.spawn(async move { build_one(&store, customer, &renders).await });
+        let task = tasks.spawn(async move { build_one(&store, customer, renders).await });
         whose.insert(task.id(), customer);
     }
     let mut summary = Summary::default();
@@ -39,7 +39,7 @@ pub async fn build_reports(store: Store, customers: Vec<u32>, cpu_limit: usize) 
 
 // ANCHOR: build_one
 /// One customer: load (again after a pause, while the store is busy), render, save.
-async fn build_one(store: &Store, customer: u32, renders: &Semaphore) -> Result<(), Error> {
+async fn build_one(store: &Store, customer: u32, renders: Arc<Semaphore>) -> Result<(), Error> {
     let rows = loop {
         match store.load(customer).await {
             // Sleeping lets the other tasks run meanwhile; std::thread::sleep would stop them.
@@ -47,10 +47,17 @@ async fn build_one(store: &Store, customer: u32, renders: &Semaphore) -> Result<
             loaded => break loaded?,
         }
     };
-    // CPU work goes to a blocking thread, no more at once than there are cores to run them.
-    let permit = renders.acquire().await?;
-    let report = tokio::task::spawn_blocking(move || render(&rows)).await?;
-    drop(permit);
+    // CPU work goes to a blocking thread, no more at once than there are cores to run them. The
+    // permit goes with the work and is released when the render ends: were this task cancelled
+    // while it waits, the render would go on (a blocking thread cannot be cancelled), and so would
+    // its hold on the permit.
+    let permit = renders.acquire_owned().await?;
+    let report = tokio::task::spawn_blocking(move || {
+        let report = render(&rows);
+        drop(permit);
+        report
+    })
+    .await?;
     // A future does nothing until it is awaited.
     store.save(report).await;
     Ok(())

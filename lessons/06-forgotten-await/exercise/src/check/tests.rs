@@ -128,6 +128,24 @@ fn a_stall_names_the_blocking_line_and_a_stall_under_the_bound_passes() {
 }
 
 #[test]
+fn the_controls_lag_is_taken_back_out_but_a_render_on_the_runtime_still_fails() {
+    let request = request();
+    let ms = Duration::from_millis;
+    // The machine delayed an idle runtime's heartbeat by 50 ms too: the answer's own part is 40.
+    let mut loaded = right(&request);
+    (loaded.worst_lag, loaded.control_lag) = (ms(90), ms(50));
+    assert_eq!(failures(&request, &loaded, ""), vec![]);
+    // The same lag with a control that ran free is the answer's.
+    loaded.control_lag = ms(1);
+    fails_with(&loaded, "", STALL, "beyond an idle runtime's");
+    // A render on the runtime's thread is a stall whatever the control says.
+    let mut on_runtime = right(&request);
+    (on_runtime.worst_lag, on_runtime.control_lag) = (ms(110), ms(80));
+    on_runtime.renders_on_runtime = 1;
+    fails_with(&on_runtime, "", STALL, "spawn_blocking");
+}
+
+#[test]
 fn block_on_inside_the_runtime_is_explained() {
     let request = request();
     let mut panicked = right(&request);

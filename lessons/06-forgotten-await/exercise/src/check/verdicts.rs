@@ -254,23 +254,27 @@ fn never_stalled(v: &Verdicts) -> Result<String, String> {
     let best = v
         .tries
         .iter()
-        .min_by_key(|t| t.worst_lag)
+        .min_by_key(|t| t.own_lag())
         .unwrap_or(v.first);
     let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1e3);
-    if best.worst_lag < LAG_BOUND {
-        return Ok(format!(
-            "a heartbeat every 10 ms was at worst {} late (bound {})",
-            ms(best.worst_lag),
-            ms(LAG_BOUND)
-        ));
-    }
-    let mut why = Vec::new();
     let on_runtime = v
         .tries
         .iter()
         .map(|t| t.renders_on_runtime)
         .max()
         .unwrap_or(0);
+    // A render on the runtime's thread stalls it for its whole CPU time: a stall, whatever a
+    // loaded machine did to the control.
+    if best.own_lag() < LAG_BOUND && on_runtime == 0 {
+        return Ok(format!(
+            "a heartbeat every 10 ms was at worst {} late, {} beyond an idle runtime's beside it \
+             (bound {})",
+            ms(best.worst_lag),
+            ms(best.own_lag()),
+            ms(LAG_BOUND)
+        ));
+    }
+    let mut why = Vec::new();
     if on_runtime > 0 {
         why.push(format!(
             "render() ran on the runtime's own thread {on_runtime} times, {} of CPU work each, \
@@ -295,8 +299,10 @@ fn never_stalled(v: &Verdicts) -> Result<String, String> {
         n => format!(" at best of {}", tries(n)),
     };
     Err(format!(
-        "a heartbeat every 10 ms was {} late{of} (bound {}): {}",
+        "a heartbeat every 10 ms was {} late{of}, {} beyond an idle runtime's beside it (bound \
+         {}): {}",
         ms(best.worst_lag),
+        ms(best.own_lag()),
         ms(LAG_BOUND),
         why.join("; ")
     ))
