@@ -12,6 +12,7 @@
 //!
 //! - [`answer`]: which answer the binary carries ([`exercise_answer!`](crate::exercise_answer)).
 //! - [`checklist`]: the printed checklist and its verdict.
+//! - [`contained`]: the judge's loop: each check in a fresh runner, printing quoted, a hang remembered.
 //! - [`sandbox`]: the judge's side: start a contained runner, ask it, observe it, kill it all.
 //! - [`runner`]: the child's side: limit its own file access, serve requests.
 //! - [`tree`]: the processes a runner started, found and killed through `/proc`.
@@ -20,6 +21,7 @@
 
 pub mod answer;
 pub mod checklist;
+pub mod contained;
 pub mod runner;
 pub mod sandbox;
 pub mod source;
@@ -29,6 +31,7 @@ pub mod tree;
 
 pub use answer::Answer;
 pub use checklist::{Checklist, Outcome};
+pub use contained::{BUSY, Contained, Judged};
 pub use sandbox::{Fault, Limits, Observation, Sandbox};
 
 /// Where an exercise's answer comes from when a teacher checks a submission (see `check-exercise`).

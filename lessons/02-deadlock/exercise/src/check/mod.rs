@@ -11,7 +11,7 @@ mod dinner;
 
 use std::time::Duration;
 
-use lesson_kit::exercise::{Checklist, Fault, Limits, Sandbox};
+use lesson_kit::exercise::{Checklist, Contained, Judged, Limits, Sandbox};
 use lesson_kit::value::format_duration;
 
 use crate::Request;
@@ -30,8 +30,8 @@ pub fn main(name: &str) -> ! {
     println!("Checking {name} against lesson 02's exercise");
     let mut judge = Judge::new();
     let checklist = judge.check();
-    println!("The answer ran contained: {}.", judge.files);
-    print!("{}", judge.notes);
+    println!("The answer ran contained: {}.", judge.runner.files);
+    print!("{}", judge.runner.notes);
     checklist.print_and_exit()
 }
 
@@ -71,12 +71,8 @@ impl Dice {
 /// Runs the checks in turn, each with a fresh runner, and keeps what the answer printed.
 pub struct Judge {
     dice: Dice,
-    /// What protects the files, as the first runner reported it.
-    pub files: String,
-    /// Lines after the checklist: what the answer printed, quoted.
-    pub notes: String,
-    /// Set once the answer never returned: later checks are not waited for again.
-    hung: Option<String>,
+    /// Each check's runner, what protects the files, and what the answer printed.
+    pub runner: Contained,
 }
 
 impl Default for Judge {
@@ -89,9 +85,7 @@ impl Judge {
     pub fn new() -> Judge {
         Judge {
             dice: Dice::new(),
-            files: "not started".to_string(),
-            notes: String::new(),
-            hung: None,
+            runner: Contained::new(),
         }
     }
 
@@ -110,32 +104,13 @@ impl Judge {
         checklist
     }
 
-    /// Starts a runner for one check and turns its faults into the check's failure.
+    /// Runs one check in a fresh runner and turns its faults into the check's failure.
     fn contained(&mut self, name: &str, check: Check) -> Result<String, String> {
-        if let Some(earlier) = &self.hung {
-            return Err(format!("not run: {earlier}"));
-        }
-        let mut sandbox = Sandbox::start(limits()).map_err(|f| f.to_string())?;
-        self.files = sandbox.files.clone();
-        let result = check(self, &mut sandbox);
-        let printed = sandbox.printed();
-        drop(sandbox);
-        if !printed.trim().is_empty() {
-            self.notes +=
-                &format!("During \"{name}\" the answer printed (not the check's output):\n");
-            for line in printed.lines().take(5) {
-                self.notes += &format!("  | {line}\n");
-            }
-        }
-        result.map_err(|judged| match judged {
-            Judged::Wrong(why) => why,
-            Judged::Fault(fault) => {
-                if let Fault::NoReply(_) = fault {
-                    self.hung = Some(format!("in \"{name}\", {fault}"));
-                }
-                fault.to_string()
-            }
-        })
+        // The check needs the judge (its dice) while the runner runs it.
+        let mut runner = std::mem::take(&mut self.runner);
+        let result = runner.check(name, limits(), |sandbox| check(self, sandbox));
+        self.runner = runner;
+        result
     }
 
     /// Seven cooks, three tools a recipe, ten dishes each, a millisecond a dish.
@@ -155,10 +130,7 @@ impl Judge {
         for (cooks, each) in shapes {
             let served = ask(sandbox, self.dice.ring(cooks, each), 5, 100)?;
             judge(&served, 5).map_err(|e| {
-                Judged::Wrong(format!(
-                    "{cooks} cooks with {each} tools each: {}",
-                    e.text()
-                ))
+                Judged::Wrong(format!("{cooks} cooks with {each} tools each: {}", e))
             })?;
         }
         Ok("kitchens of 3 to 12 cooks, 2 to 5 tools a recipe, all finished".to_string())
@@ -197,7 +169,7 @@ impl Judge {
                 Judged::Wrong(format!(
                     "dinner {trial} of {TRIALS}: {}. A fix that fails only now and then is still \
                      wrong: the window forced open here is what, one day, happens by chance",
-                    e.text()
+                    e
                 ))
             })?;
         }
@@ -208,21 +180,6 @@ impl Judge {
 }
 
 type Check = fn(&mut Judge, &mut Sandbox) -> Result<String, Judged>;
-
-/// How a check ended when it did not hold.
-enum Judged {
-    Wrong(String),
-    Fault(Fault),
-}
-
-impl Judged {
-    fn text(&self) -> String {
-        match self {
-            Judged::Wrong(why) => why.clone(),
-            Judged::Fault(fault) => fault.to_string(),
-        }
-    }
-}
 
 fn ask(
     sandbox: &mut Sandbox,

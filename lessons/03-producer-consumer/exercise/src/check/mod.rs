@@ -15,7 +15,7 @@ mod workers;
 
 use std::time::Duration;
 
-use lesson_kit::exercise::{Checklist, Fault, Limits, Observation, Sandbox};
+use lesson_kit::exercise::{Checklist, Contained, Fault, Limits, Observation, Sandbox};
 
 use crate::Setup;
 use crate::run::Report;
@@ -30,8 +30,8 @@ pub fn main(name: &str) -> ! {
     println!("Checking {name} against lesson 03's exercise");
     let mut judge = Judge::default();
     let checklist = judge.check();
-    println!("The answer ran contained: {}.", judge.files);
-    print!("{}", judge.notes);
+    println!("The answer ran contained: {}.", judge.runner.files);
+    print!("{}", judge.runner.notes);
     checklist.print_and_exit()
 }
 
@@ -45,12 +45,9 @@ struct Seen {
 /// Runs the checks in turn, each with a fresh runner, and keeps what the answer printed.
 #[derive(Default)]
 pub struct Judge {
-    /// What protects the files, as the first runner reported it.
-    pub files: String,
-    /// Lines after the checklist: what the answer printed, quoted.
-    pub notes: String,
-    /// Set once `pipeline()` did not return, or its program died: later checks are not run.
-    stopped: Option<String>,
+    /// Each check's runner, what protects the files, and what the answer printed. It is
+    /// stopped once `pipeline()` did not return, or its program died: later checks are not run.
+    pub runner: Contained,
 }
 
 impl Judge {
@@ -74,24 +71,12 @@ impl Judge {
 
     /// Starts a runner for one check and turns its faults into the check's failure.
     fn contained(&mut self, name: &str, check: Check, earlier: &Earlier) -> Result<String, String> {
-        if let Some(earlier) = &self.stopped {
-            return Err(format!("not run: {earlier}"));
-        }
-        let mut sandbox = Sandbox::start(limits()).map_err(|f| f.to_string())?;
-        self.files = sandbox.files.clone();
-        let result = check(&mut |setup| ask(&mut sandbox, setup), earlier);
-        let printed = sandbox.printed();
-        drop(sandbox);
-        if !printed.trim().is_empty() {
-            self.notes +=
-                &format!("During \"{name}\" the answer printed (not the check's output):\n");
-            for line in printed.lines().take(5) {
-                self.notes += &format!("  | {line}\n");
-            }
-        }
+        let result = self.runner.run(name, limits(), |sandbox| {
+            check(&mut |setup| ask(sandbox, setup), earlier)
+        })?;
         result.map_err(|judged| {
             if let Some(what) = judged.stops {
-                self.stopped = Some(format!("{what} in \"{name}\""));
+                self.runner.stop(format!("{what} in \"{name}\""));
             }
             judged.why
         })

@@ -14,7 +14,7 @@ mod results;
 use std::time::Duration;
 
 use lesson_04_process_pool::jobs::Task;
-use lesson_kit::exercise::{Checklist, Fault, Limits, Sandbox};
+use lesson_kit::exercise::{Checklist, Contained, Judged, Limits, Sandbox};
 
 use crate::{BatchSeen, Request};
 use endless::{endless_task_alone, endless_task_among_slow_ones};
@@ -34,20 +34,16 @@ pub fn main(name: &str) -> ! {
     println!("Checking {name} against lesson 04's exercise");
     let mut judge = Judge::default();
     let checklist = judge.check();
-    println!("The answer ran contained: {}.", judge.files);
-    print!("{}", judge.notes);
+    println!("The answer ran contained: {}.", judge.runner.files);
+    print!("{}", judge.runner.notes);
     checklist.print_and_exit()
 }
 
 /// Runs the checks in turn, each with a fresh runner, and keeps what the answer printed.
 #[derive(Default)]
 pub struct Judge {
-    /// What protects the files, as the first runner reported it.
-    pub files: String,
-    /// Lines after the checklist: what the answer printed, quoted.
-    pub notes: String,
-    /// Set once the answer never returned: later checks are not waited for again.
-    hung: Option<String>,
+    /// Each check's runner, what protects the files, and what the answer printed.
+    pub runner: Contained,
 }
 
 impl Judge {
@@ -68,54 +64,14 @@ impl Judge {
                 endless_task_among_slow_ones,
             ),
         ] {
-            let result = self.contained(name, check);
+            let result = self.runner.check(name, limits(), check);
             checklist.record(name, result);
         }
         checklist
     }
-
-    /// Runs one check in a fresh runner and turns its faults into the check's failure.
-    fn contained(&mut self, name: &str, check: Check) -> Result<String, String> {
-        if let Some(earlier) = &self.hung {
-            return Err(format!("not run: {earlier}"));
-        }
-        let mut sandbox = Sandbox::start(limits()).map_err(|f| f.to_string())?;
-        self.files = sandbox.files.clone();
-        let result = check(&mut sandbox);
-        let printed = sandbox.printed();
-        drop(sandbox);
-        if !printed.trim().is_empty() {
-            self.notes +=
-                &format!("During \"{name}\" the answer printed (not the check's output):\n");
-            for line in printed.lines().take(5) {
-                self.notes += &format!("  | {line}\n");
-            }
-        }
-        result.map_err(|judged| match judged {
-            Judged::Wrong(why) => why,
-            Judged::Stuck(why) => {
-                self.hung = Some(format!("in \"{name}\", the answer never returned"));
-                why
-            }
-            Judged::Fault(fault) => {
-                if let Fault::NoReply(_) = fault {
-                    self.hung = Some(format!("in \"{name}\", {fault}"));
-                }
-                fault.to_string()
-            }
-        })
-    }
 }
 
 type Check = fn(&mut Sandbox) -> Result<String, Judged>;
-
-/// How a check ended when it did not hold.
-enum Judged {
-    Wrong(String),
-    /// Wrong, and the answer never returned: later checks would only wait for it again.
-    Stuck(String),
-    Fault(Fault),
-}
 
 fn wrong<T>(why: String) -> Result<T, Judged> {
     Err(Judged::Wrong(why))

@@ -9,7 +9,7 @@ use lesson_kit::value::format_duration;
 use local_server::routes::DRIP_CHUNK;
 
 use super::expected::{Expected, every_outcome, in_groups, sliding_window};
-use super::{BUSY, BUSY_TRIES, Judge, Judged, LIMIT, TRIES, wrong};
+use super::{BUSY_TRIES, Judge, Judged, LIMIT, TRIES, wrong};
 
 impl Judge {
     /// The most requests in flight, as the server counted them, for 12 quick URLs at a limit of 3.
@@ -148,8 +148,8 @@ impl Judge {
         // slow a right answer to just that time in every try.
         let like_groups = fastest >= in_groups.mul_f64(0.9) && fastest <= in_groups.mul_f64(1.15);
         if busy && !like_groups {
-            return Err(Judged::Wrong(format!(
-                "{BUSY}the batch took {} at best of {} tries, the ideal is {}",
+            return Err(Judged::Busy(format!(
+                "the batch took {} at best of {} tries, the ideal is {}",
                 format_duration(fastest),
                 took.len(),
                 format_duration(ideal)

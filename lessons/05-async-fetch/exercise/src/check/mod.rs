@@ -11,7 +11,7 @@ mod outcomes;
 
 use std::time::Duration;
 
-use lesson_kit::exercise::{Checklist, Fault, Limits, Observation, Sandbox};
+use lesson_kit::exercise::{Checklist, Contained, Fault, Judged, Limits, Observation, Sandbox};
 use local_server::LocalServer;
 use local_server::routes::fails;
 
@@ -25,8 +25,6 @@ const TRIES: usize = 3;
 const BUSY_TRIES: usize = 6;
 /// The client's timeout per request, set by the runner: nothing here should come near it.
 const TIMEOUT_MS: u64 = 3_000;
-/// Marks a failure that only a busy machine explains (see [`Judge::check`]).
-const BUSY: &str = "busy: ";
 
 /// `cargo run -p lesson-05-exercise`, or a teacher's check of one file: prints the checklist and
 /// exits with the verdict's code.
@@ -47,13 +45,16 @@ pub fn main(name: &str) -> ! {
                        on another port, saw none of its requests)"
         }
         Some(false) => "its network was NOT contained: it reached a port it was not allowed",
-        None if judge.files.contains("fully enforced") => {
+        None if judge.runner.files.contains("fully enforced") => {
             "TCP connections only to the check's server (Landlock)"
         }
         None => "its network was not restricted (no Landlock network rules on this kernel)",
     };
-    println!("The answer ran contained: {}; {network}.", judge.files);
-    print!("{}", judge.notes);
+    println!(
+        "The answer ran contained: {}; {network}.",
+        judge.runner.files
+    );
+    print!("{}", judge.runner.notes);
     // The server's thread is joined before the process exits.
     drop(judge);
     checklist.print_and_exit()
@@ -68,12 +69,8 @@ pub struct Judge {
     outside: Option<LocalServer>,
     /// Whether the outside server was tried and saw nothing (where Landlock restricts TCP).
     pub network_contained: Option<bool>,
-    /// What protects the files, as the first runner reported it.
-    pub files: String,
-    /// Lines after the checklist: what the answer printed, quoted.
-    pub notes: String,
-    /// Set once the answer never returned: later checks are not waited for again.
-    hung: Option<String>,
+    /// Each check's runner, what protects the files, and what the answer printed.
+    pub runner: Contained,
     /// The peak with quick bodies went over the limit: the dripping bodies' peak says nothing new.
     limit_broken: bool,
     /// Makes every `/flaky` key new, so no check sees another's attempts.
@@ -81,14 +78,6 @@ pub struct Judge {
 }
 
 type Check = fn(&mut Judge, &mut Sandbox) -> Result<String, Judged>;
-
-/// How a check ended when it did not hold.
-enum Judged {
-    Wrong(String),
-    /// Wrong, and the answer never returned: later checks would only wait for it again.
-    Stuck(String),
-    Fault(Fault),
-}
 
 fn wrong<T>(why: String) -> Result<T, Judged> {
     Err(Judged::Wrong(why))
@@ -101,9 +90,7 @@ impl Judge {
             refused: local_server::refused_url().unwrap_or_else(|_| "http://127.0.0.1:9".into()),
             outside: LocalServer::start().ok(),
             network_contained: None,
-            files: "not started".to_string(),
-            notes: String::new(),
-            hung: None,
+            runner: Contained::new(),
             limit_broken: false,
             keys: 0,
         }
@@ -128,46 +115,20 @@ impl Judge {
             ("the batch ends close to the ideal", Judge::close_to_ideal),
         ];
         for (name, check) in checks {
-            match self.contained(name, check) {
-                Err(busy) if busy.starts_with(BUSY) => {
-                    checklist.not_judged(name, &busy[BUSY.len()..])
-                }
-                result => checklist.record(name, result),
-            }
+            let result = self.contained(name, check);
+            checklist.record_unless_busy(name, result);
         }
         checklist
     }
 
     /// Runs one check in a fresh runner and turns its faults into the check's failure.
     fn contained(&mut self, name: &str, check: Check) -> Result<String, String> {
-        if let Some(earlier) = &self.hung {
-            return Err(format!("not run: {earlier}"));
-        }
-        let mut sandbox = Sandbox::start(self.limits()).map_err(|f| f.to_string())?;
-        self.files = sandbox.files.clone();
-        let result = check(self, &mut sandbox);
-        let printed = sandbox.printed();
-        drop(sandbox);
-        if !printed.trim().is_empty() {
-            self.notes +=
-                &format!("During \"{name}\" the answer printed (not the check's output):\n");
-            for line in printed.lines().take(5) {
-                self.notes += &format!("  | {line}\n");
-            }
-        }
-        result.map_err(|judged| match judged {
-            Judged::Wrong(why) => why,
-            Judged::Stuck(why) => {
-                self.hung = Some(format!("in \"{name}\", the answer never returned"));
-                why
-            }
-            Judged::Fault(fault) => {
-                if let Fault::NoReply(_) = fault {
-                    self.hung = Some(format!("in \"{name}\", {fault}"));
-                }
-                fault.to_string()
-            }
-        })
+        let limits = self.limits();
+        // The check needs the judge (its server) while the runner runs it.
+        let mut runner = std::mem::take(&mut self.runner);
+        let result = runner.check(name, limits, |sandbox| check(self, sandbox));
+        self.runner = runner;
+        result
     }
 
     /// The server's port and the refused one are the only ones the answer may connect to.

@@ -29,7 +29,7 @@ impl Judge {
         // Where Landlock restricts TCP, a server on a port the runner was not given is out of
         // reach: its URL must end as an error, and that server must see no request.
         let outside = (self.outside.as_ref())
-            .filter(|_| self.files.contains("fully enforced"))
+            .filter(|_| sandbox.files.contains("fully enforced"))
             .map(|outside| outside.url("/delay/0"));
         let mut cases = cases;
         if let Some(url) = &outside {
