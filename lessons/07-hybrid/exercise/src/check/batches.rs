@@ -9,7 +9,7 @@ use lesson_kit::value::format_duration;
 use local_server::routes::{MAX_IMAGE_ID, PHOTOS};
 
 use super::expected::{Expected, every_result};
-use super::{BUSY, Judge, Judged, MAX_PHOTOS, TRIES, wrong};
+use super::{Judge, Judged, MAX_PHOTOS, TRIES, wrong};
 use crate::run::TICK;
 
 /// The heartbeat may be this late while only downloads run on the runtime's thread.
@@ -143,8 +143,8 @@ impl Judge {
             lags.push(format_duration(lag));
         }
         if busy || Capacity::now(2).busy() {
-            return Err(Judged::Wrong(format!(
-                "{BUSY}the heartbeat woke up to {} late in {TRIES} tries",
+            return Err(Judged::Busy(format!(
+                "the heartbeat woke up to {} late in {TRIES} tries",
                 lags.join(", ")
             )));
         }

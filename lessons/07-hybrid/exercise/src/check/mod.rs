@@ -11,7 +11,7 @@ mod timed;
 
 use std::time::Duration;
 
-use lesson_kit::exercise::{Checklist, Fault, Limits, Observation, Sandbox};
+use lesson_kit::exercise::{Checklist, Contained, Fault, Judged, Limits, Observation, Sandbox};
 use local_server::LocalServer;
 
 use crate::{BatchSeen, Request};
@@ -30,8 +30,6 @@ const REPLY_BASE: Duration = Duration::from_secs(3);
 /// A batch on a machine busy with other programs may take many times its ideal (ten times, at a
 /// load of 15 on 2 cores); only an answer that waits for ever takes longer than this.
 const SLOWDOWN: u32 = 20;
-/// Marks a failure that only a busy machine explains (see [`Judge::check`]).
-const BUSY: &str = "busy: ";
 
 /// `cargo run -p lesson-07-exercise`, or a teacher's check of one file: prints the checklist and
 /// exits with the verdict's code.
@@ -50,11 +48,11 @@ pub fn main(name: &str) -> ! {
     let checklist = judge.check();
     println!(
         "The answer ran contained: {}. One thumbnail took {} here (wall time), one download {}.",
-        judge.files,
+        judge.runner.files,
         lesson_kit::value::format_duration(judge.costs.thumbnail),
         lesson_kit::value::format_duration(judge.costs.download),
     );
-    print!("{}", judge.notes);
+    print!("{}", judge.runner.notes);
     // The server's thread is joined before the process exits.
     drop(judge);
     checklist.print_and_exit()
@@ -65,25 +63,13 @@ pub struct Judge {
     server: LocalServer,
     /// What one thumbnail and one download cost on this machine, and every photo's checksum.
     costs: Costs,
-    /// What protects the files, as the first runner reported it.
-    pub files: String,
-    /// Lines after the checklist: what the answer printed, quoted.
-    pub notes: String,
-    /// Set once the answer never returned: later checks are not waited for again.
-    hung: Option<String>,
+    /// Each check's runner, what protects the files, and what the answer printed.
+    pub runner: Contained,
     /// The last photo id used: every URL of every batch is new.
     next_id: u64,
 }
 
 type Check = fn(&mut Judge, &mut Sandbox) -> Result<String, Judged>;
-
-/// How a check ended when it did not hold.
-enum Judged {
-    Wrong(String),
-    /// Wrong, and the answer never returned: later checks would only wait for it again.
-    Stuck(String),
-    Fault(Fault),
-}
 
 fn wrong<T>(why: String) -> Result<T, Judged> {
     Err(Judged::Wrong(why))
@@ -95,9 +81,7 @@ impl Judge {
         Ok(Judge {
             server,
             costs,
-            files: "not started".to_string(),
-            notes: String::new(),
-            hung: None,
+            runner: Contained::new(),
             next_id: 0,
         })
     }
@@ -133,46 +117,20 @@ impl Judge {
             ),
         ];
         for (name, check, photos) in checks {
-            match self.contained(name, check, photos) {
-                Err(busy) if busy.starts_with(BUSY) => {
-                    checklist.not_judged(name, &busy[BUSY.len()..])
-                }
-                result => checklist.record(name, result),
-            }
+            let result = self.contained(name, check, photos);
+            checklist.record_unless_busy(name, result);
         }
         checklist
     }
 
     /// Runs one check in a fresh runner and turns its faults into the check's failure.
     fn contained(&mut self, name: &str, check: Check, photos: usize) -> Result<String, String> {
-        if let Some(earlier) = &self.hung {
-            return Err(format!("not run: {earlier}"));
-        }
-        let mut sandbox = Sandbox::start(self.limits(photos)).map_err(|f| f.to_string())?;
-        self.files = sandbox.files.clone();
-        let result = check(self, &mut sandbox);
-        let printed = sandbox.printed();
-        drop(sandbox);
-        if !printed.trim().is_empty() {
-            self.notes +=
-                &format!("During \"{name}\" the answer printed (not the check's output):\n");
-            for line in printed.lines().take(5) {
-                self.notes += &format!("  | {line}\n");
-            }
-        }
-        result.map_err(|judged| match judged {
-            Judged::Wrong(why) => why,
-            Judged::Stuck(why) => {
-                self.hung = Some(format!("in \"{name}\", the answer never returned"));
-                why
-            }
-            Judged::Fault(fault) => {
-                if let Fault::NoReply(_) = fault {
-                    self.hung = Some(format!("in \"{name}\", {fault}"));
-                }
-                fault.to_string()
-            }
-        })
+        let limits = self.limits(photos);
+        // The check needs the judge (its server, its costs) while the runner runs it.
+        let mut runner = std::mem::take(&mut self.runner);
+        let result = runner.check(name, limits, |sandbox| check(self, sandbox));
+        self.runner = runner;
+        result
     }
 
     /// The server's port is the only one the answer may connect to; a batch of `photos` must
