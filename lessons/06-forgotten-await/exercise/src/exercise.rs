@@ -7,6 +7,9 @@
 // It compiles without a warning, and it is wrong in the three ways this chapter is about: a
 // future that is never awaited, calls that block the runtime's thread, and a task whose error
 // nobody hears. Find and fix them all.
+//
+// TODO: make every customer end in `done` or `failed`, with nothing left unawaited, nothing that
+// blocks the runtime's thread, and no error lost with a task nobody waits for.
 
 use lesson_06_exercise::{LoadError, Store, Summary, render};
 
@@ -15,7 +18,7 @@ use lesson_06_exercise::{LoadError, Store, Summary, render};
 /// is saved, or in `failed` with the error that stopped it. At most `cpu_limit` renders may run
 /// at once, and nothing may stall the runtime: other tasks share its thread.
 pub async fn build_reports(store: Store, customers: Vec<u32>, cpu_limit: usize) -> Summary {
-    let _ = cpu_limit;
+    let _ = cpu_limit; // TODO: at most `cpu_limit` renders at once
     let (finished, mut finishing) = tokio::sync::mpsc::unbounded_channel();
     for customer in customers {
         let (store, finished) = (store.clone(), finished.clone());
