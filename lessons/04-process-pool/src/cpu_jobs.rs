@@ -36,21 +36,14 @@ fn report_speedups(
         .skip(1);
     for ((r, way), speedup) in others {
         let variant = format!("{} ({})", r.name, setup.workers);
-        if *way == Way::ProcessPool {
-            // With a few tasks per worker, the pool's start-up and warm-up put it near the edge
-            // between "most of the ideal" and "close to the ideal": its words depend on the run.
-            section.verdict(phrase!(
-                "{}: {} the speed of sequential, {} of the {} this machine allows: {}.",
-                variant,
-                Measured::Ratio(speedup.ratio),
-                Measured::Share(speedup.efficiency()),
-                Measured::Machine(lesson_kit::capacity::format_ideal(speedup.ideal)),
-                Measured::Varies(speedup.judgement().words().to_string())
-            ));
-        } else if *way == Way::Gil(GilUse::Held) {
+        let memory_bound_partial = memory_bound && speedup.judgement() == Judgement::Partial;
+        if *way == Way::Gil(GilUse::Held) {
             // About one thread's speed; a little under it when taking turns costs extra.
             section.verdict(speedup.verdict_no_gain_expected(&variant, "sequential"));
-        } else if memory_bound && speedup.judgement() == Judgement::Partial {
+        } else if *way == Way::ProcessPool || memory_bound_partial {
+            // With a few tasks per worker, the pool's start-up and warm-up put it near the edge
+            // between "most of the ideal" and "close to the ideal"; photo threads sharing the
+            // memory bus land either side of 70% too. Their words depend on the run.
             section.verdict(phrase!(
                 "{}: {} the speed of sequential, {} of the {} this machine allows: {}.",
                 variant,
