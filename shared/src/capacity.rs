@@ -37,15 +37,35 @@ pub const BUSY_WORDS: &str = "another program was busy";
 /// The cores a probe of `threads` spinning threads obtained during `duration`: between 0 and
 /// `threads`; about `min(threads, free cores)`. Never more than `threads`.
 pub fn probe(threads: usize, duration: Duration) -> f64 {
-    let (cpu, wall) = probe_times(threads, duration);
+    let (cpu, wall, _) = probe_times(threads, duration);
     (cpu.as_secs_f64() / wall.as_secs_f64().max(1e-9)).min(threads.max(1) as f64)
+}
+
+/// How many times as much work `threads` spinning threads did per second as one thread alone,
+/// each spinning for `duration`, one right after the other: the speedup a perfectly split
+/// program could get *now*. Between 0 and `threads`.
+///
+/// [`probe`] counts CPU time, and a virtual machine can hand out CPU time that does less work:
+/// two virtual CPUs that are hyperthreads of one physical core, or a host busy with other guests,
+/// give each thread a full core's time at part of a core's speed. CI's machine did that once: a
+/// correct answer's 2 threads used 1.9 cores and ran 1.27x as fast as one, three times over,
+/// while the probe read 2 free cores. This counts the work instead (a multiply and a division
+/// per step, like trial division).
+pub fn parallel_gain(threads: usize, duration: Duration) -> f64 {
+    let rate = |threads| {
+        let (_, wall, work) = probe_times(threads, duration);
+        work as f64 / wall.as_secs_f64().max(1e-9)
+    };
+    let alone = rate(1);
+    (rate(threads) / alone.max(1e-9)).min(threads.max(1) as f64)
 }
 
 /// The longest a probe thread waits for the others to be running before it starts anyway: on an
 /// overloaded machine they may not all get a core at once, and a probe must never hang.
 const ARRIVAL_LIMIT: Duration = Duration::from_millis(20);
 
-/// The CPU time `threads` spinning threads obtained, and the wall time they took.
+/// The CPU time `threads` spinning threads obtained, the wall time they took, and the steps of
+/// work they did together.
 ///
 /// Each thread is kept on a CPU of its own (as many as the process may use, then round again),
 /// starts only once all of them are *running* (they spin until every one has arrived), and the
@@ -64,7 +84,7 @@ const ARRIVAL_LIMIT: Duration = Duration::from_millis(20);
 ///   its return from `join`: other moments than the spinners'. Under load they started from
 ///   22 ms before to 27 ms after that clock, so single probes read from 0.02 to over 100 cores
 ///   (clamped to 2); pooled on a quiet machine, 1.68 to 2.57 of 2.
-fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
+fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration, u64) {
     let threads = threads.max(1);
     let arrived = AtomicUsize::new(0);
     let cpus = allowed_cpus();
@@ -84,16 +104,17 @@ fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
                         std::hint::spin_loop();
                     }
                     let (began, started) = (thread_cpu_time(), Instant::now());
-                    let mut x = 0u64;
+                    let (mut x, mut steps) = (0u64, 0u64);
                     while started.elapsed() < duration {
                         for _ in 0..1000 {
                             x = std::hint::black_box(
-                                x.wrapping_mul(6364136223846793005).wrapping_add(1),
+                                x.wrapping_mul(6364136223846793005).wrapping_add(1) % 1_000_003,
                             );
                         }
+                        steps += 1000;
                     }
                     let cpu = thread_cpu_time().saturating_sub(began);
-                    (started, Instant::now(), cpu)
+                    (started, Instant::now(), cpu, steps)
                 })
             })
             .collect();
@@ -101,7 +122,8 @@ fn probe_times(threads: usize, duration: Duration) -> (Duration, Duration) {
         let first = spans.iter().map(|s| s.0).min();
         let last = spans.iter().map(|s| s.1).max();
         let wall = first.zip(last).map(|(a, b)| b - a).unwrap_or_default();
-        (spans.iter().map(|s| s.2).sum(), wall)
+        let work = spans.iter().map(|s| s.3).sum();
+        (spans.iter().map(|s| s.2).sum(), wall, work)
     })
 }
 
@@ -433,7 +455,7 @@ impl Prober {
         } else {
             (1, &mut self.single)
         };
-        let (cpu, wall) = probe_times(threads, PROBE);
+        let (cpu, wall, _) = probe_times(threads, PROBE);
         pool.0 += cpu;
         pool.1 += wall;
         self.probes += 1;
@@ -490,6 +512,15 @@ mod tests {
                 got > 0.0 && got <= threads as f64,
                 "{threads} threads: {got}"
             );
+        }
+    }
+
+    #[test]
+    fn more_threads_never_gain_more_than_their_number() {
+        // The gain itself depends on what else runs (and on the host): not judged here.
+        for threads in [1, 2, 3] {
+            let gain = parallel_gain(threads, Duration::from_millis(10));
+            assert!(gain > 0.0 && gain <= threads as f64, "{threads}: {gain}");
         }
     }
 
@@ -617,7 +648,7 @@ mod tests {
     fn probe_threads_wait_for_each_other_but_never_hang() {
         // More threads than cores cannot all run at once: they start after the arrival limit.
         let started = Instant::now();
-        let (cpu, wall) = probe_times(8, Duration::from_millis(2));
+        let (cpu, wall, _) = probe_times(8, Duration::from_millis(2));
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(cpu > Duration::ZERO && wall >= Duration::from_millis(2));
     }
