@@ -114,7 +114,8 @@ pub fn both_ways_but_speed(text: &str, exercise: &Path, wrong_only_by_speed: &[&
     let mut misjudged = Vec::new();
     for file in &wrong {
         let (part, summary) = section(text, file);
-        let busy = wrong_only_by_speed.contains(&file.as_str()) && summary.contains("speed not judged");
+        let busy =
+            wrong_only_by_speed.contains(&file.as_str()) && summary.contains("speed not judged");
         if !summary.contains(": failed") && !busy {
             misjudged.push(format!("{file} must fail:\n{part}"));
         }
