@@ -16,8 +16,9 @@ use lesson_kit::value::format_seconds;
 use lesson_kit::{Measured, Section, Segment, phrase};
 use local_server::LocalServer;
 
+use crate::batch::{block_until, counted};
 use crate::fetch::{thread_pool, with_semaphore};
-use crate::four_ways::{block_until, counted, ideal};
+use crate::four_ways::ideal;
 use crate::{Setup, clients, deadline, runtime};
 
 /// The article's batch and the delay its sequential row implies.

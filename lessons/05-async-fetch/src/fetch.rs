@@ -11,7 +11,7 @@
 //!
 //! Each returns one [`Done`] per URL it sent, in the order the responses arrived. The two with
 //! blocking threads send nothing after a deadline (`until`); the two async ones are abandoned at
-//! it by their caller (`four_ways::block_until`), since dropping a future cancels it.
+//! it by their caller (`batch::block_until`), since dropping a future cancels it.
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};

@@ -13,7 +13,8 @@
 //! 5. [`failures`]: 500s, stalls and a refused host: one outcome per URL, retries with back-off.
 //! 6. [`articles`]: the articles' table for 10,000 URLs, re-run with the ideal beside each row.
 //!
-//! [`server_cpu`] separates the server's CPU time from the clients'.
+//! [`batch`] runs one batch and counts it from both sides of the socket; [`server_cpu`] separates
+//! the server's CPU time from the clients'.
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,7 @@ use local_server::reqwest;
 
 pub mod arrival;
 pub mod articles;
+pub mod batch;
 pub mod failures;
 pub mod fetch;
 pub mod four_ways;

@@ -7,9 +7,10 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use lesson_05_async_fetch::batch::{block_until, counted};
 use lesson_05_async_fetch::failures::{Outcome, batch, fetch_all};
 use lesson_05_async_fetch::fetch::{buffered, thread_pool, with_semaphore};
-use lesson_05_async_fetch::four_ways::{block_until, counted, ideal};
+use lesson_05_async_fetch::four_ways::ideal;
 use lesson_05_async_fetch::memory::{sleeping_tasks, sleeping_threads};
 use lesson_05_async_fetch::{clients, runtime};
 use lesson_kit::capacity::{Capacity, Prober};

@@ -14,6 +14,7 @@
 //! - [`checklist`]: the printed checklist and its verdict.
 //! - [`contained`]: the judge's loop: each check in a fresh runner, printing quoted, a hang remembered.
 //! - [`sandbox`]: the judge's side: start a contained runner, ask it, observe it, kill it all.
+//! - [`protocol`]: the lines judge and runner exchange: a request in, a [`protocol::Message`] out.
 //! - [`runner`]: the child's side: limit its own file access, serve requests.
 //! - [`tree`]: the processes a runner started, found and killed through `/proc`.
 //! - [`source`]: the answer's code without its comments and strings, for rules about what it names.
@@ -22,6 +23,7 @@
 pub mod answer;
 pub mod checklist;
 pub mod contained;
+pub mod protocol;
 pub mod runner;
 pub mod sandbox;
 pub mod source;

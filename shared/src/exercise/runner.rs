@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::sandbox::{CONNECT_ENV, Message, REPLY_FD, RUNNER_ENV};
+use super::protocol::{CONNECT_ENV, Message, REPLY_FD, RUNNER_ENV};
 
 static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
