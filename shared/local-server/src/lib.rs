@@ -129,14 +129,15 @@ impl LocalServer {
         self.state.counters.served.clear();
     }
 
-    /// From now on, keeps the span of every request that ends (see [`served`]): when it was
-    /// received and when its last body frame was handed to the connection, at most
-    /// [`served::MAX_SERVED_KEPT`] between two takes. Spans kept before are forgotten.
-    pub fn record_served(&self) {
-        self.state.counters.served.start();
+    /// With `true`, keeps from now on the span of every request that ends (see [`served`]): when
+    /// it was received and when its last body frame was handed to the connection, at most
+    /// [`served::MAX_SERVED_KEPT`] between two takes; spans kept before are forgotten. With
+    /// `false`, keeps no more (what was kept waits for [`LocalServer::take_served`]).
+    pub fn record_served(&self, on: bool) {
+        self.state.counters.served.record(on);
     }
 
-    /// The spans of the requests that ended since [`LocalServer::record_served`], the last take or
+    /// The spans of the requests that ended since [`LocalServer::record_served`] turned recording on, the last take or
     /// the last reset, in the order they ended; they are forgotten here, and recording goes on.
     /// Empty unless recording was asked for. A request still in flight is not in it yet.
     pub fn take_served(&self) -> Served {

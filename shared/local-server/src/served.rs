@@ -69,10 +69,12 @@ impl Log {
         }
     }
 
-    /// Keeps spans from now on, starting from none.
-    pub(crate) fn start(&self) {
-        self.clear();
-        self.on.store(true, Relaxed);
+    /// Keeps spans from now on, starting from none; or keeps no more.
+    pub(crate) fn record(&self, on: bool) {
+        if on {
+            self.clear();
+        }
+        self.on.store(on, Relaxed);
     }
 
     /// A request ended: kept if recording is on and the cap allows, counted as dropped if not.
@@ -122,16 +124,19 @@ mod tests {
         let log = Log::with_cap(4);
         log.push(span());
         assert_eq!(log.take(), Served::default());
-        log.start();
+        log.record(true);
         log.push(span());
         assert_eq!(log.take().spans.len(), 1);
         assert_eq!(log.take(), Served::default(), "a take forgets what it took");
+        log.record(false);
+        log.push(span());
+        assert_eq!(log.take(), Served::default());
     }
 
     #[test]
     fn beyond_the_cap_spans_are_counted_not_kept() {
         let log = Log::with_cap(2);
-        log.start();
+        log.record(true);
         for _ in 0..5 {
             log.push(span());
         }

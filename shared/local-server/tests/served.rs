@@ -26,7 +26,7 @@ fn a_span_runs_from_the_request_to_its_body_handed_over_within_the_clients_view(
         server.take_served().spans.is_empty(),
         "nothing kept unless asked"
     );
-    server.record_served();
+    server.record_served(true);
     let sent = Instant::now();
     let body = client
         .get(server.url("/photo/1/30"))
@@ -47,7 +47,7 @@ fn a_span_runs_from_the_request_to_its_body_handed_over_within_the_clients_view(
 #[test]
 fn a_client_that_gives_up_leaves_a_span_that_is_not_whole() {
     let server = LocalServer::start().unwrap();
-    server.record_served();
+    server.record_served(true);
     let impatient = client::blocking(Duration::from_millis(50)).unwrap();
     assert!(impatient.get(server.url("/delay/5000")).send().is_err());
     let served = take_when(&server, 1);
