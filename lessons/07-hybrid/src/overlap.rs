@@ -124,8 +124,8 @@ fn table(drawn: &[Drawn]) -> Table {
     let mut table = Table::new(&[
         ("way", "way"),
         ("wall_s", "wall time"),
-        ("serving", "CPU time while served"),
-        ("futures", "CPU time while a future was open"),
+        ("cpu_while_served", "CPU time while served"),
+        ("cpu_while_future_open", "CPU time while a future was open"),
     ]);
     for d in drawn {
         table.row(vec![
@@ -162,4 +162,35 @@ pub fn overlapped(timeline: &Timeline, label: &str) -> f64 {
 
 fn rows_named<'a>(timeline: &'a Timeline, prefix: &'a str) -> impl Iterator<Item = usize> + 'a {
     (0..timeline.rows.len()).filter(move |&r| timeline.rows[r].starts_with(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lesson_kit::timeline::Span;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn each_kind_of_download_row_is_measured_against_the_cpu_rows() {
+        let span = |row, start, end| Span {
+            row,
+            start: ms(start),
+            end: ms(end),
+        };
+        let timeline = Timeline {
+            name: "t".into(),
+            title: "t".into(),
+            rows: vec!["served 1".into(), "download 1".into(), "CPU 1".into()],
+            // A photo served for 2 ms, its future open for 8, a thumbnail from 0 to 10 ms.
+            spans: vec![span(0, 0, 2), span(1, 0, 8), span(2, 0, 10)],
+            total: ms(10),
+            caption: None,
+            stripe: None,
+        };
+        assert!((overlapped(&timeline, "served") - 0.2).abs() < 0.01);
+        assert!((overlapped(&timeline, "download") - 0.8).abs() < 0.01);
+    }
 }
