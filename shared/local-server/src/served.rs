@@ -34,7 +34,8 @@ pub struct ServedSpan {
     pub received: Instant,
     /// When its last body frame was handed to the connection, or the client went away.
     pub ended: Instant,
-    /// Whether the whole body was handed over (false: the client went away first).
+    /// Whether the whole body was handed over: false when the client went away first, and for
+    /// a HEAD request, whose body hyper drops unsent.
     pub whole: bool,
 }
 
