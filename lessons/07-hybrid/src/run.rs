@@ -75,8 +75,25 @@ impl Shared {
 /// The spans of one recorded run.
 #[derive(Debug, Default)]
 struct Spans {
+    /// The photo requests as the server served them, from its own clock (see [`served_photos`]).
+    served: Vec<(Instant, Instant)>,
+    /// The client's download futures, from the first request until the task had the photo.
     downloads: Vec<(Instant, Instant)>,
     cpu: Vec<(String, Instant, Instant)>,
+}
+
+/// The photo requests the server served since recording began: from the request's arrival until
+/// its last byte was handed to the connection, timed by the server, so a task that was slow to
+/// be polled does not stretch them. The server runs in this process: its `Instant`s are ours.
+fn served_photos(server: &LocalServer) -> Vec<(Instant, Instant)> {
+    let served = server.take_served();
+    assert_eq!(served.dropped, 0, "the server kept every span of the run");
+    served
+        .spans
+        .iter()
+        .filter(|span| span.route == "photo")
+        .map(|span| (span.received, span.ended))
+        .collect()
 }
 
 /// What one run of one way did.
@@ -117,6 +134,7 @@ pub fn measured(
     let recorder = record.map(|_| Recorder::new());
     if recorder.is_some() {
         *ctx.spans.lock().unwrap_or_else(|e| e.into_inner()) = Some(Spans::default());
+        server.record_served(true);
     }
     let heartbeat = {
         let _on = runtime.enter(); // the heartbeat is a task on this run's runtime
@@ -136,6 +154,13 @@ pub fn measured(
     });
     let beats = runtime.block_on(heartbeat.stop());
     let spans = ctx.spans.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let spans = spans.map(|spans| {
+        server.record_served(false);
+        Spans {
+            served: served_photos(server),
+            ..spans
+        }
+    });
     let timeline = recorder
         .zip(spans)
         .zip(record)
@@ -166,8 +191,9 @@ impl Drop for SetOnDrop<'_> {
     }
 }
 
-/// Downloads on as few rows as hold them without overlap, then one row per CPU worker; at least
-/// `rows.0` download rows and `rows.1` CPU rows, so that a run that used fewer draws as many.
+/// The server's spans, then the client's downloads, each on as few rows as hold them without
+/// overlap, then one row per CPU worker; at least `rows.0` rows of each kind of download and
+/// `rows.1` CPU rows, so that a run that used fewer draws as many.
 fn draw(
     recorder: Recorder,
     mut spans: Spans,
@@ -175,9 +201,43 @@ fn draw(
     name: &str,
     title: &str,
 ) -> Timeline {
-    spans.downloads.sort_by_key(|&(start, _)| start);
-    let mut ends: Vec<Instant> = Vec::new(); // the end of the last span on each download row
-    for &(start, end) in &spans.downloads {
+    let mut names = Vec::new();
+    for (label, downloads) in [
+        ("served", &mut spans.served),
+        ("download", &mut spans.downloads),
+    ] {
+        pack(&recorder, downloads, label, rows.0, &mut names);
+    }
+    let first_cpu = names.len();
+    spans.cpu.sort_by_key(|(_, start, _)| *start);
+    let mut cpu_rows: HashMap<String, usize> = HashMap::new();
+    for (worker, start, end) in spans.cpu {
+        let next = names.len();
+        let row = *cpu_rows.entry(worker).or_insert(next);
+        if row == next {
+            names.push(format!("CPU {}", row - first_cpu + 1));
+        }
+        recorder.span(row, start, end);
+    }
+    while names.len() < first_cpu + rows.1 {
+        names.push(format!("CPU {}", names.len() - first_cpu + 1));
+    }
+    recorder.finish(name, title, names)
+}
+
+/// Puts `spans` on rows named `label 1`, `label 2`, ... after `names`: each span on the first row
+/// free by its start, at least `at_least` rows.
+fn pack(
+    recorder: &Recorder,
+    spans: &mut [(Instant, Instant)],
+    label: &str,
+    at_least: usize,
+    names: &mut Vec<String>,
+) {
+    spans.sort_by_key(|&(start, _)| start);
+    let first = names.len();
+    let mut ends: Vec<Instant> = Vec::new(); // the end of the last span on each row
+    for &(start, end) in spans.iter() {
         let row = match ends.iter().position(|&e| e <= start) {
             Some(row) => row,
             None => {
@@ -186,27 +246,8 @@ fn draw(
             }
         };
         ends[row] = end;
-        recorder.span(row, start, end);
+        recorder.span(first + row, start, end);
     }
-    if ends.len() < rows.0 {
-        ends.resize(rows.0, Instant::now());
-    }
-    let (download_rows, cpu_rows_at_least) = (ends.len(), rows.1);
-    let mut rows: Vec<String> = (1..=download_rows)
-        .map(|r| format!("download {r}"))
-        .collect();
-    spans.cpu.sort_by_key(|(_, start, _)| *start);
-    let mut cpu_rows: HashMap<String, usize> = HashMap::new();
-    for (worker, start, end) in spans.cpu {
-        let next = rows.len();
-        let row = *cpu_rows.entry(worker).or_insert(next);
-        if row == next {
-            rows.push(format!("CPU {}", row - download_rows + 1));
-        }
-        recorder.span(row, start, end);
-    }
-    while rows.len() < download_rows + cpu_rows_at_least {
-        rows.push(format!("CPU {}", rows.len() - download_rows + 1));
-    }
-    recorder.finish(name, title, rows)
+    let used = ends.len().max(at_least);
+    names.extend((1..=used).map(|r| format!("{label} {r}")));
 }

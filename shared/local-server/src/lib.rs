@@ -15,6 +15,8 @@
 //!   failures, a stall), and the limits beyond which a parameter is refused with a 400.
 //! - [`stats`]: what the server saw, above all the most requests in flight at once, so a lesson
 //!   or an exercise check can prove a concurrency limit from the server's side.
+//! - [`served`]: when each request was received and when its body was handed over, timed by the
+//!   server, for a lesson that asks ([`LocalServer::record_served`]).
 //! - [`refused_url`]: an address where nothing listens, for "connection refused".
 //! - [`client`]: reqwest clients built the lean way, for the lessons.
 //!
@@ -33,6 +35,7 @@ mod photos;
 mod precise;
 pub mod routes;
 mod serve;
+pub mod served;
 pub mod stats;
 
 use std::io;
@@ -43,6 +46,7 @@ use std::thread::JoinHandle;
 use tokio::sync::watch;
 
 pub use reqwest;
+pub use served::{Served, ServedSpan};
 pub use stats::Stats;
 
 /// A running server. Dropping it shuts the server down and joins its thread.
@@ -117,10 +121,27 @@ impl LocalServer {
     }
 
     /// Starts the counts afresh, as if the server had just started: counters to zero, the peak to
-    /// the requests in flight now, and `/flaky` forgets the attempts it has seen.
+    /// the requests in flight now, `/flaky` forgets the attempts it has seen, and the spans kept
+    /// so far (if [`LocalServer::record_served`] asked for them) are forgotten.
     pub fn reset_stats(&self) {
         self.state.counters.reset();
         self.state.forget_attempts();
+        self.state.counters.served.clear();
+    }
+
+    /// With `true`, keeps from now on the span of every request that ends (see [`served`]): when
+    /// it was received and when its last body frame was handed to the connection, at most
+    /// [`served::MAX_SERVED_KEPT`] between two takes; spans kept before are forgotten. With
+    /// `false`, keeps no more (what was kept waits for [`LocalServer::take_served`]).
+    pub fn record_served(&self, on: bool) {
+        self.state.counters.served.record(on);
+    }
+
+    /// The spans of the requests that ended since [`LocalServer::record_served`] turned recording on, the last take or
+    /// the last reset, in the order they ended; they are forgotten here, and recording goes on.
+    /// Empty unless recording was asked for. A request still in flight is not in it yet.
+    pub fn take_served(&self) -> Served {
+        self.state.counters.served.take()
     }
 }
 

@@ -72,9 +72,19 @@ impl Payload {
     }
 
     /// The same body, counting its request in flight until the body is done.
-    pub fn counted(mut self, in_flight: InFlight) -> Payload {
+    pub fn counted(mut self, mut in_flight: InFlight) -> Payload {
+        if self.left == 0 {
+            in_flight.sent(); // no bytes to send: hyper may drop it without a poll
+        }
         self.in_flight = Some(in_flight);
         self
+    }
+
+    /// The last frame is handed over: the request is no longer in flight, and was served whole.
+    fn served(&mut self) {
+        if let Some(mut in_flight) = self.in_flight.take() {
+            in_flight.sent();
+        }
     }
 }
 
@@ -87,7 +97,7 @@ impl Body for Payload {
         context: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         if self.left == 0 {
-            self.in_flight = None;
+            self.served();
             return Poll::Ready(None);
         }
         if let Some(drip) = &mut self.drip {
@@ -103,7 +113,7 @@ impl Body for Payload {
         self.left -= take;
         if self.left == 0 {
             // The last frame: hyper may not poll again once `is_end_stream` says so.
-            self.in_flight = None;
+            self.served();
         }
         Poll::Ready(Some(Ok(Frame::data(self.chunk.slice(..take as usize)))))
     }

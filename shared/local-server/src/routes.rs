@@ -101,13 +101,26 @@ pub(crate) async fn handle(
     request: Request<Incoming>,
     state: Arc<State>,
 ) -> Result<Response<Payload>, Infallible> {
-    let in_flight = state.counters.enter();
+    let in_flight = state.counters.enter(route_name(request.uri().path()));
     let response = match route(&request, &state).await {
         Ok(response) => response,
         Err(Refusal(status, why)) => text(status, why),
     };
     state.counters.answered();
     Ok(response.map(|body| body.counted(in_flight)))
+}
+
+/// The route `path` goes to, named by its first segment: `"photo"` for `/photo/3/12`.
+fn route_name(path: &str) -> &'static str {
+    let first = path.strip_prefix('/').unwrap_or(path).split('/').next();
+    const ROUTES: [&str; 9] = [
+        "delay", "bytes", "image", "photo", "status", "flaky", "stall", "drip", "",
+    ];
+    match ROUTES.iter().find(|&&route| Some(route) == first) {
+        Some(&"") => "index",
+        Some(route) => route,
+        None => "other",
+    }
 }
 
 /// A route's answer, or its refusal of the request (a status and why), which `?` returns early.

@@ -10,10 +10,14 @@
 //! time to produce: `/drip/{chunks}/{ms}` holds the count until its last chunk.
 //!
 //! The counters are atomics: handlers on the server's thread update them, and the lesson reads
-//! them from its own threads through [`crate::LocalServer::stats`].
+//! them from its own threads through [`crate::LocalServer::stats`]. When a request stops being in
+//! flight, its span goes to [`crate::served`]'s log (kept only if a lesson asked for spans).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Instant;
+
+use crate::served::{Log, ServedSpan};
 
 /// A snapshot of the server's counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,15 +51,23 @@ pub(crate) struct Counters {
     open_connections: AtomicU64,
     broken_connections: AtomicU64,
     panics: AtomicU64,
+    /// Each request's span, when it ended (if asked for).
+    pub(crate) served: Log,
 }
 
 impl Counters {
-    /// A request arrives: it is in flight until the returned guard is dropped.
-    pub(crate) fn enter(self: &Arc<Self>) -> InFlight {
+    /// A request for `route` arrives: it is in flight until the returned guard is dropped.
+    pub(crate) fn enter(self: &Arc<Self>, route: &'static str) -> InFlight {
+        let received = Instant::now();
         self.received.fetch_add(1, Relaxed);
         let now = self.in_flight.fetch_add(1, Relaxed) + 1;
         self.peak_in_flight.fetch_max(now, Relaxed);
-        InFlight(Arc::clone(self))
+        InFlight {
+            counters: Arc::clone(self),
+            route,
+            received,
+            whole: false,
+        }
     }
 
     pub(crate) fn answered(&self) {
@@ -108,11 +120,29 @@ impl Counters {
 
 /// One request in flight; dropping it (response sent, or the client gone) ends it.
 #[derive(Debug)]
-pub(crate) struct InFlight(Arc<Counters>);
+pub(crate) struct InFlight {
+    counters: Arc<Counters>,
+    route: &'static str,
+    received: Instant,
+    whole: bool,
+}
+
+impl InFlight {
+    /// The whole body has been handed to the connection: the request ends as served.
+    pub(crate) fn sent(&mut self) {
+        self.whole = true;
+    }
+}
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Relaxed);
+        self.counters.in_flight.fetch_sub(1, Relaxed);
+        self.counters.served.push(ServedSpan {
+            route: self.route,
+            received: self.received,
+            ended: Instant::now(),
+            whole: self.whole,
+        });
     }
 }
 
@@ -133,10 +163,10 @@ mod tests {
     #[test]
     fn the_peak_is_the_most_in_flight_at_once_and_survives_their_end() {
         let counters = Arc::new(Counters::default());
-        let first = counters.enter();
-        let second = counters.enter();
+        let first = counters.enter("delay");
+        let second = counters.enter("delay");
         drop(first);
-        let third = counters.enter();
+        let third = counters.enter("delay");
         drop((second, third));
         let stats = counters.snapshot();
         assert_eq!((stats.received, stats.in_flight), (3, 0));
@@ -146,8 +176,8 @@ mod tests {
     #[test]
     fn a_reset_keeps_what_is_still_in_flight() {
         let counters = Arc::new(Counters::default());
-        let waiting = counters.enter();
-        let _done = counters.enter();
+        let waiting = counters.enter("delay");
+        let _done = counters.enter("delay");
         drop(_done);
         counters.reset();
         let stats = counters.snapshot();
