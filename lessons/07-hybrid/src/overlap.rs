@@ -2,8 +2,9 @@
 //! overlap (or its absence) shows at a glance. Three ways on one time axis.
 //!
 //! The downloads are drawn twice. The *served* rows are the server's own spans (see
-//! [`local_server::served`]): from a request's arrival until its last byte was handed to the
-//! connection. The *download* rows are the client's download futures, which end only when their
+//! [`local_server::served`]): from a request's arrival until the server had produced its whole
+//! response (the route's delay included) and handed it to hyper, which writes it to the socket
+//! right after. The *download* rows are the client's download futures, which end only when their
 //! task is polled again; with the CPU work in the tasks, that waits for a thumbnail to finish.
 //! The overlap is measured on the server's spans, so waiting to be polled does not count as
 //! downloading.
@@ -58,7 +59,8 @@ pub fn overlap(ctx: &Ctx, server: &LocalServer) -> Section {
         .about(
             "One run each of three ways, recorded. A stripe on a served row is one photo request \
              as the server timed it (it runs in this process, on the same clock): from its \
-             arrival until its last byte was handed to the connection. A stripe on a download \
+             arrival until it had produced the whole response, delay included, and handed it \
+             to hyper to write. A stripe on a download \
              row is the client's download future, until its task had the photo, waiting to be \
              polled included. A stripe on a CPU row is one thumbnail being made.",
         );
@@ -88,7 +90,8 @@ pub fn overlap(ctx: &Ctx, server: &LocalServer) -> Section {
     }
     section.table("Measured on the recorded runs", table(&drawn));
     // Each request's served span lies inside its download future: the future starts before the
-    // request is sent and ends after the last byte was handed over. So this always holds; the
+    // request is sent and ends after the client has read the last byte, which the server
+    // produced before. So this always holds; the
     // check keeps the drawing and the measuring honest.
     section.check(
         drawn.iter().all(|d| d.futures >= d.serving),

@@ -83,7 +83,7 @@ struct Spans {
 }
 
 /// The photo requests the server served since recording began: from the request's arrival until
-/// its last byte was handed to the connection, timed by the server, so a task that was slow to
+/// the server had produced the whole response and handed it to hyper, timed by the server, so a task that was slow to
 /// be polled does not stretch them. The server runs in this process: its `Instant`s are ours.
 fn served_photos(server: &LocalServer) -> Vec<(Instant, Instant)> {
     let served = server.take_served();

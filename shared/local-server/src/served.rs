@@ -3,9 +3,11 @@
 //! A client's own timing of a download ends when the client *notices* it has the whole body, and
 //! an async client notices only when its task is polled again: a task that waits for a runtime
 //! thread busy with something else keeps its download "open" long after the bytes arrived. The
-//! server knows better when it was busy with a request. A span here runs from the moment the
-//! request's head was read and routed until the request stopped being in flight as [`crate::stats`]
-//! defines it: its last body frame handed to the connection, or the client gone first.
+//! server knows when it was working on a request. A span here runs from the moment the request's
+//! head was read until the request stopped being in flight as [`crate::stats`] defines it: its
+//! last body frame handed to hyper's connection, or the client gone first. Hyper 1.x polls the
+//! body as soon as the head is buffered, so a body of one frame (a photo) is handed over as soon
+//! as it is produced: the span ends before the bytes are written to the socket, not after.
 //!
 //! The times are [`Instant`]s: the server runs in the lesson's own process, so they compare with
 //! the lesson's own `Instant::now()`.
@@ -21,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-/// The most spans kept between two takes: about half a megabyte.
+/// The most spans kept between two takes: under a megabyte.
 pub const MAX_SERVED_KEPT: usize = 10_000;
 
 /// One request, as the server served it.
@@ -30,7 +32,7 @@ pub struct ServedSpan {
     /// The route that answered: `"photo"` for `/photo/{id}/{ms}`, `"delay"`, ..., `"other"` for a
     /// path no route knows.
     pub route: &'static str,
-    /// When its head had been read and it was routed.
+    /// When its head had been read.
     pub received: Instant,
     /// When its last body frame was handed to the connection, or the client went away.
     pub ended: Instant,

@@ -86,7 +86,8 @@ pub(super) fn probe_times(threads: usize, duration: Duration) -> (Duration, Dura
                     while started.elapsed() < duration {
                         for _ in 0..1000 {
                             x = std::hint::black_box(
-                                x.wrapping_mul(6364136223846793005).wrapping_add(1) % 1_000_003,
+                                x.wrapping_mul(6364136223846793005).wrapping_add(1)
+                                    % std::hint::black_box(1_000_003),
                             );
                         }
                         steps += 1000;
