@@ -16,9 +16,28 @@
 //!     assert!(part.contains("999 results came out"), "{part}");
 //! }
 //! ```
+//!
+//! An exercise whose answer runs contained also keeps the kit's hostile files in `tests/wrong/`;
+//! their verdicts are checked once for all ([`hostile`]), and so is what a check left running
+//! ([`leftovers`]):
+//!
+//! ```ignore
+//! let hostile = Hostile { lesson: "lesson-03", memory_mib: 1024, sleeps_forever: "took no item" };
+//! hostile.remove_escaped();
+//! let leftovers = Leftovers::before_check("lesson-03");
+//! let (code, text) = check_exercise("lesson-03", &here(), &class_files(&here()));
+//! hostile_files_fail(&text, &hostile);
+//! leftovers.assert_none_left();
+//! ```
+
+pub mod hostile;
+pub mod leftovers;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+pub use hostile::{Hostile, hostile_files_fail};
+pub use leftovers::Leftovers;
 
 /// Runs `check-exercise LESSON FILES...` from `dir` as a teacher would; its exit code and
 /// output (stdout, then stderr).
@@ -114,7 +133,8 @@ pub fn both_ways_but_speed(text: &str, exercise: &Path, wrong_only_by_speed: &[&
     let mut misjudged = Vec::new();
     for file in &wrong {
         let (part, summary) = section(text, file);
-        let busy = wrong_only_by_speed.contains(&file.as_str()) && summary.contains("speed not judged");
+        let busy =
+            wrong_only_by_speed.contains(&file.as_str()) && summary.contains("speed not judged");
         if !summary.contains(": failed") && !busy {
             misjudged.push(format!("{file} must fail:\n{part}"));
         }
