@@ -75,7 +75,8 @@ impl Judge {
                 break;
             }
         }
-        let Some(&(ratio, needed, used, gain, free)) = quiet.iter().max_by(|a, b| a.0.total_cmp(&b.0))
+        let Some(&(ratio, needed, used, gain, free)) =
+            quiet.iter().max_by(|a, b| a.0.total_cmp(&b.0))
         else {
             return Err(Judged::Busy(format!(
                 "other programs left this check at most {most_free:.1} of 2 cores, and its own 2 \
