@@ -8,7 +8,8 @@
 use std::path::PathBuf;
 
 use lesson_kit::exercise::testing::{
-    Hostile, Leftovers, both_ways, check_exercise, class_files, hostile_files_fail, section,
+    Hostile, Leftovers, both_ways, check_exercise, class_files, hostile_files_fail,
+    wrong_answers_told,
 };
 
 /// The kit's hostile files, as this exercise's check must judge them.
@@ -66,17 +67,7 @@ fn every_wrong_answer_fails_and_every_right_one_passes() {
             &["renders ran at once, on as many threads"],
         ),
     ];
-    for (file, reasons) in expected {
-        let (part, summary) = section(&text, file);
-        // "failed", or "failed: does not build".
-        assert!(summary.contains(": failed"), "{file} must fail:\n{part}");
-        for reason in *reasons {
-            assert!(
-                part.contains(reason),
-                "{file}: expected {reason:?} in:\n{part}"
-            );
-        }
-    }
+    wrong_answers_told(&text, expected);
 
     leftovers.assert_none_left();
 }

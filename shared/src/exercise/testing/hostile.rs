@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use super::section;
+use super::{failed, not_told, section};
 
 /// What differs between exercises in how their hostile submissions must be judged.
 #[derive(Debug, Clone)]
@@ -79,14 +79,11 @@ pub fn hostile_files_fail(text: &str, hostile: &Hostile) {
 
 /// What [`hostile_files_fail`] finds wrong, one message per finding.
 fn misjudged(text: &str, hostile: &Hostile) -> Vec<String> {
-    let mut wrong = Vec::new();
-    for (file, reasons) in hostile.expected() {
-        if let Some(part) = failed(text, file, &mut wrong) {
-            for reason in reasons.iter().filter(|r| !part.contains(r.as_str())) {
-                wrong.push(format!("{file}: expected {reason:?} in:\n{part}"));
-            }
-        }
-    }
+    let expected = hostile.expected();
+    let expected: Vec<(&str, &[String])> = (expected.iter())
+        .map(|(file, reasons)| (*file, reasons.as_slice()))
+        .collect();
+    let mut wrong = not_told(text, &expected);
     // Killing the judge is refused where Landlock scopes signals (Linux 6.12); without it the
     // judge dies, and check-exercise counts that as failed.
     let file = "kills_the_parent.rs";
@@ -118,17 +115,6 @@ fn misjudged(text: &str, hostile: &Hostile) -> Vec<String> {
         wrong.push(format!("the output names the copy under target/:\n{text}"));
     }
     wrong
-}
-
-/// `file`'s section of `text` if its summary line says it failed ("failed", or "failed: does not
-/// build"); otherwise `None`, and why in `wrong`.
-fn failed<'t>(text: &'t str, file: &str, wrong: &mut Vec<String>) -> Option<&'t str> {
-    let (part, summary) = section(text, file);
-    if summary.contains(": failed") {
-        return Some(part);
-    }
-    wrong.push(format!("{file} must fail:\n{part}"));
-    None
 }
 
 #[cfg(test)]
