@@ -12,13 +12,32 @@
 //! fn every_wrong_answer_fails_and_every_right_one_passes() {
 //!     let (code, text) = check_exercise("lesson-03", &here(), &class_files(&here()));
 //!     both_ways(&text, &here());
-//!     let (part, summary) = section(&text, "drops_the_last_item.rs");
-//!     assert!(part.contains("999 results came out"), "{part}");
+//!     wrong_answers_told(&text, &[("drops_the_last_item.rs", &["999 results came out"])]);
 //! }
 //! ```
+//!
+//! An exercise whose answer runs contained also keeps the kit's hostile files in `tests/wrong/`;
+//! their verdicts are checked once for all ([`hostile`]), and so is what a check left running
+//! ([`leftovers`]):
+//!
+//! ```ignore
+//! let hostile = Hostile { lesson: "lesson-03", memory_mib: 1024, sleeps_forever: "took no item" };
+//! hostile.remove_escaped();
+//! let leftovers = Leftovers::before_check("lesson-03");
+//! let (code, text) = check_exercise("lesson-03", &here(), &class_files(&here()));
+//! hostile_files_fail(&text, &hostile);
+//! leftovers.assert_none_left();
+//! ```
+
+pub mod hostile;
+pub mod leftovers;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+pub use hostile::{Hostile, hostile_files_fail};
+
+pub use leftovers::Leftovers;
 
 /// Runs `check-exercise LESSON FILES...` from `dir` as a teacher would; its exit code and
 /// output (stdout, then stderr).
@@ -129,6 +148,39 @@ pub fn both_ways_but_speed(text: &str, exercise: &Path, wrong_only_by_speed: &[&
     assert!(misjudged.is_empty(), "{}", misjudged.join("\n"));
 }
 
+/// Each wrong answer in `expected` failed, and its section of `text` holds each of its reasons:
+/// the words that name what it did. Panics naming each one judged otherwise.
+pub fn wrong_answers_told(text: &str, expected: &[(&str, &[&str])]) {
+    let misjudged = not_told(text, expected);
+    assert!(misjudged.is_empty(), "{}", misjudged.join("\n"));
+}
+
+/// What [`wrong_answers_told`] finds wrong, one message per finding.
+fn not_told<R: AsRef<str>>(text: &str, expected: &[(&str, &[R])]) -> Vec<String> {
+    let mut misjudged = Vec::new();
+    for (file, reasons) in expected {
+        if let Some(part) = failed(text, file, &mut misjudged) {
+            for reason in reasons.iter().map(|r| r.as_ref()) {
+                if !part.contains(reason) {
+                    misjudged.push(format!("{file}: expected {reason:?} in:\n{part}"));
+                }
+            }
+        }
+    }
+    misjudged
+}
+
+/// `file`'s section of `text` if its summary line says it failed ("failed", or "failed: does not
+/// build"); otherwise `None`, and why in `misjudged`.
+fn failed<'t>(text: &'t str, file: &str, misjudged: &mut Vec<String>) -> Option<&'t str> {
+    let (part, summary) = section(text, file);
+    if summary.contains(": failed") {
+        return Some(part);
+    }
+    misjudged.push(format!("{file} must fail:\n{part}"));
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +195,17 @@ mod tests {
         let (part, summary) = section(text, "a.rs");
         assert!(part.contains("✓ fine") && !part.contains("✗ wrong"));
         assert_eq!(summary, "  a.rs: passed");
+    }
+
+    #[test]
+    fn a_wrong_answer_told_something_else_or_passed_is_named() {
+        let text = "── [1/2] a.rs ──\n  ✗ lost 3 updates\n── [2/2] b.rs ──\n  ✓ fine\n\nSummary for \
+                    lesson-01\n  a.rs: failed\n  b.rs: passed\n";
+        wrong_answers_told(text, &[("a.rs", &["lost", "3 updates"])]);
+        let found = not_told(text, &[("a.rs", &["lost 4"]), ("b.rs", &["fine"])]);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with("a.rs: expected \"lost 4\" in:"));
+        assert!(found[1].starts_with("b.rs must fail:"));
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! The judge: it runs the batch in a fresh contained runner and decides from what the *store*
-//! counted and the heartbeat measured, not from what the answer says: which customers were loaded
-//! and when, how many renders ran at once and on which thread, which reports were saved before
-//! the answer returned, how late the heartbeat woke. Every failure says what the answer did.
+//! The judge: it runs the batch in a contained runner (the kit's [`Contained`], which also quotes
+//! what the answer printed) and decides from what the *store* counted and the heartbeat measured,
+//! not from what the answer says: which customers were loaded and when, how many renders ran at
+//! once and on which thread, which reports were saved before the answer returned, how late the
+//! heartbeat woke. Every failure says what the answer did.
 
 #[cfg(test)]
 mod tests;
@@ -11,7 +12,7 @@ mod words;
 use std::time::Duration;
 
 use lesson_kit::capacity::Capacity;
-use lesson_kit::exercise::{self, Checklist, Fault, Limits, Sandbox};
+use lesson_kit::exercise::{self, Checklist, Contained, Fault, Limits, Sandbox};
 
 use crate::{BatchSeen, Request};
 
@@ -39,39 +40,55 @@ const TRIES: usize = 3;
 /// exits with the verdict's code.
 pub fn main(answer: exercise::Answer) -> ! {
     println!("Checking {} against lesson 06's exercise", answer.name);
-    let mut checklist = Checklist::new();
     let request = request();
-    let mut sandbox = match Sandbox::start(limits()) {
-        Ok(sandbox) => sandbox,
-        Err(fault) => {
-            println!("✗ the check could not start the answer: {fault}");
+    // Every check judges the same batch: one contained runner runs it, and runs it again when
+    // only the stall is in doubt.
+    let mut runner = Contained::new();
+    let ran = runner.run("the batch", limits(), |sandbox| {
+        batch_tries(sandbox, &request, answer.source)
+    });
+    let (tries, fault) = match ran {
+        Ok(ran) => ran,
+        Err(why) => {
+            println!("✗ {why}");
             std::process::exit(1)
         }
     };
-    let files = sandbox.files.clone();
+    let checklist = judge(&request, &tries, fault, answer.source);
+    println!("The answer ran contained: {}.", runner.files);
+    print!("{}", runner.notes);
+    checklist.print_and_exit()
+}
+
+/// Runs the batch until its verdict is clear: again (up to [`TRIES`] in all) while a stall alone
+/// would decide it and the answer's own code does not explain it. Every batch seen, and the
+/// fault that ended them, if one did.
+fn batch_tries(
+    sandbox: &mut Sandbox,
+    request: &Request,
+    source: &str,
+) -> (Vec<BatchSeen>, Option<String>) {
     let mut tries = Vec::new();
-    let mut fault = None;
     while tries.len() < TRIES {
-        match batch(&mut sandbox, &request) {
+        match batch(sandbox, request) {
             Ok(seen) => {
-                // A stall is measured again only when it alone would decide the verdict, and
-                // the answer's own code does not explain it.
                 tries.push(seen);
                 let again = stalled(&tries)
-                    && !own_doing(&tries, answer.source)
-                    && verdicts::all_but_the_stall_hold(&request, &tries[0]);
+                    && !own_doing(&tries, source)
+                    && verdicts::all_but_the_stall_hold(request, &tries[0]);
                 if !again {
                     break;
                 }
             }
-            Err(why) => {
-                fault = Some(why);
-                break;
-            }
+            Err(why) => return (tries, Some(why)),
         }
     }
-    let printed = sandbox.printed();
-    drop(sandbox);
+    (tries, None)
+}
+
+/// The checklist from the batches seen: each check on the first, the stall on the best of them.
+fn judge(request: &Request, tries: &[BatchSeen], fault: Option<String>, source: &str) -> Checklist {
+    let mut checklist = Checklist::new();
     match (fault, tries.first()) {
         (Some(why), None) => {
             for (n, (name, _)) in verdicts::CHECKS.iter().enumerate() {
@@ -85,10 +102,10 @@ pub fn main(answer: exercise::Answer) -> ! {
         }
         (fault, Some(first)) => {
             let verdicts = verdicts::Verdicts {
-                request: &request,
+                request,
                 first,
-                tries: &tries,
-                source: answer.source,
+                tries,
+                source,
             };
             for (name, check) in verdicts::CHECKS {
                 checklist.record(name, check(&verdicts));
@@ -100,18 +117,11 @@ pub fn main(answer: exercise::Answer) -> ! {
         (None, None) => unreachable!("a batch either ran or faulted"),
     }
     // A stall that only a busy machine explains is not held against the answer.
-    if let Some(stalled) = unjudged_stall(&checklist, &tries, answer.source) {
+    if let Some(stalled) = unjudged_stall(&checklist, tries, source) {
         checklist.outcomes.retain(|o| o.name != verdicts::STALL);
         checklist.not_judged(verdicts::STALL, &stalled);
     }
-    println!("The answer ran contained: {files}.");
-    if !printed.trim().is_empty() {
-        println!("The answer printed (not the check's output):");
-        for line in printed.lines().take(5) {
-            println!("  | {line}");
-        }
-    }
-    checklist.print_and_exit()
+    checklist
 }
 
 /// The batch every check judges.
