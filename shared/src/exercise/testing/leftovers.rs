@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::exercise::sandbox::RUNNER_ENV;
+use crate::exercise::protocol::RUNNER_ENV;
 
 /// How long a process new since the check may take to end before it counts as left behind:
 /// another check's runner ends within it.
