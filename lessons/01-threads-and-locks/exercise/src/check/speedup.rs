@@ -84,10 +84,16 @@ impl Judge {
         let Some(&(ratio, needed, used, gain, free)) =
             quiet.iter().max_by(|a, b| a.0.total_cmp(&b.0))
         else {
+            // Name the cause the probes point at: too little CPU time, or time that did little.
+            let cause = if most_free < BUSY_BELOW {
+                "other programs were busy"
+            } else {
+                "its two CPUs did less together than apart (two hyperthreads of one core, or a \
+                 busy host)"
+            };
             return Err(Judged::Busy(format!(
                 "the check's own 2 threads got at most {most_free:.1} of 2 cores and ran at most \
-                 {best_gain:.2}x as fast as 1: other programs were busy, or this machine's two \
-                 CPUs share one physical core"
+                 {best_gain:.2}x as fast as 1: {cause}"
             )));
         };
         if quiet.len() < QUIET_PAIRS {
