@@ -1,11 +1,14 @@
 //! The exercise's check must work both ways, through the teacher's own command: it rejects the
-//! starter and every wrong answer in `tests/wrong/` with a message naming what the answer did,
-//! and accepts the model solution and the correct alternatives in `tests/right/`. Nothing may be
-//! left running.
+//! starter and every wrong answer in `tests/wrong/` (plausible mistakes, and hostile files that
+//! try to fool or harm the check) with a message naming what the answer did, and accepts the
+//! model solution and the correct alternatives in `tests/right/`. Nothing may be left running
+//! and no file outside the answers' temporary folders may change.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lesson_kit::exercise::testing::section;
+
+const ESCAPED: &str = "/tmp/lesson-07-wrong-answer-escaped.txt";
 
 fn here() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,6 +23,12 @@ fn check_exercise(files: &[PathBuf]) -> (Option<i32>, String) {
 fn runners_alive() -> Vec<String> {
     let mut alive = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        // A hostile answer's child (sleep 1000), wherever it ended up.
+        if cmdline.starts_with("sleep 1000") {
+            alive.push(format!("{:?}: {cmdline}", entry.file_name()));
+        }
         let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
         let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
         if String::from_utf8_lossy(&environ).contains("LESSON_KIT_ANSWER_RUNNER")
@@ -34,6 +43,7 @@ fn runners_alive() -> Vec<String> {
 #[test]
 #[ignore = "builds every submission (minutes): CI runs it (.ci/run); locally add `-- --ignored`"]
 fn every_wrong_answer_fails_and_every_right_one_passes() {
+    let _ = std::fs::remove_file(ESCAPED);
     let mut files = vec![
         here().join("src/exercise.rs"),
         here().join("src/solution.rs"),
@@ -79,16 +89,55 @@ fn every_wrong_answer_fails_and_every_right_one_passes() {
             "never_ends_when_a_download_fails.rs",
             &["had not returned after", "cannot be downloaded"],
         ),
+        ("aborts.rs", &["aborted (SIGABRT)"]),
+        (
+            "allocates_without_bound.rs",
+            &["memory: more than 1024 MiB"],
+        ),
+        (
+            "exits_early_with_fake_check_marks.rs",
+            &["ended the program (exit code 0)"],
+        ),
+        ("leaves_a_process_running.rs", &["left a process (sleep"]),
+        (
+            "panic_hook_exits_zero.rs",
+            &["ended the program (exit code 0)"],
+        ),
+        ("sleeps_forever.rs", &["had not returned after"]),
+        ("spawns_threads_without_bound.rs", &["(at most 64 allowed)"]),
+        (
+            "unsafe_code_before_main.rs",
+            &["does not build", "forbid(unsafe_code)"],
+        ),
+        ("writes_gigabytes.rs", &["a file larger than 64 MiB"]),
     ];
     for (file, reasons) in expected {
         let (part, summary) = section(&text, file);
-        assert!(summary.ends_with(": failed"), "{file} must fail:\n{part}");
+        // "failed", or "failed: does not build".
+        assert!(summary.contains(": failed"), "{file} must fail:\n{part}");
         for reason in *reasons {
             assert!(
                 part.contains(reason),
                 "{file}: expected {reason:?} in:\n{part}"
             );
         }
+    }
+    // Killing the judge is refused where Landlock scopes signals (Linux 6.12); without it the
+    // judge dies, and check-exercise counts that as failed.
+    let (part, summary) = section(&text, "kills_the_parent.rs");
+    assert!(summary.contains("failed"), "{part}");
+    assert!(
+        part.contains("ended the program (exit code 0)") || part.contains("did not finish"),
+        "{part}"
+    );
+    let (part, summary) = section(&text, "writes_outside_its_folder.rs");
+    assert!(summary.contains("failed"), "{part}");
+    assert!(
+        !Path::new(ESCAPED).exists(),
+        "an answer wrote {ESCAPED}:\n{part}"
+    );
+    if part.contains("Landlock, fully enforced") {
+        assert!(part.contains("Permission denied"), "{part}");
     }
     // Compiler errors and panics name the student's file, not the copy under target/.
     assert!(!text.contains("exercise-submissions"), "{text}");
