@@ -423,15 +423,24 @@ impl Sandbox {
     }
 
     /// A thread that could not start because memory ran out is a limit, not a bug in the answer.
+    /// With more threads still running than allowed, the thread limit is the one it broke, even
+    /// if the watchdog did not look in time: 473 threads of 2 MiB fit in 1 GiB and start in
+    /// 20-30 ms here, and on a busy machine the judge's thread may wait that long between looks.
     fn explain_panic(&self, message: String) -> Fault {
-        if message.contains("failed to spawn thread") {
-            Fault::Limit(format!(
-                "threads could not start within the {} MiB memory limit ({message})",
-                self.limits.memory_bytes >> 20
-            ))
-        } else {
-            Fault::Panicked(message)
+        if !message.contains("failed to spawn thread") {
+            return Fault::Panicked(message);
         }
+        let threads = tree::threads(self.pid).saturating_sub(1);
+        if threads > self.limits.threads {
+            return Fault::Limit(format!(
+                "{threads} threads at once (at most {} allowed)",
+                self.limits.threads
+            ));
+        }
+        Fault::Limit(format!(
+            "threads could not start within the {} MiB memory limit ({message})",
+            self.limits.memory_bytes >> 20
+        ))
     }
 
     /// The runner has gone (or is going): why, from its exit status and last words.
