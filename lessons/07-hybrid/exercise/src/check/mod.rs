@@ -157,12 +157,16 @@ impl Judge {
             max_photos: MAX_PHOTOS,
             timeout_ms: TIMEOUT_MS,
         };
-        let received = self.server.stats().received;
+        let before = self.server.stats();
         let seen = match sandbox.ask::<_, BatchSeen>(&request) {
             Ok(seen) => seen,
             Err(Fault::NoReply(after)) => {
-                // The runner is ended by now: the server's count is final.
-                let requests = self.server.stats().received.saturating_sub(received);
+                // The runner is ended by now: the server's counts are final.
+                let now = self.server.stats();
+                let requests = (
+                    now.received.saturating_sub(before.received),
+                    now.answered.saturating_sub(before.answered),
+                );
                 return Err(Judged::Stuck(never_returned(
                     after, urls, failing, requests,
                 )));
@@ -177,9 +181,15 @@ impl Judge {
 }
 
 /// A batch that never returned, in what the judge saw: how long it waited, and how far the
-/// downloads got by the server's count of requests (the thumbnails made are the runner's to
-/// count, and it never replied). The cause is the student's to find: the hint is a question.
-fn never_returned(after: Duration, urls: &[String], failing: &[String], requests: u64) -> String {
+/// downloads got by the server's counts of requests received and answered meanwhile (the
+/// thumbnails made are the runner's to count, and it never replied). The cause is the student's
+/// to find: the hint is a question.
+fn never_returned(
+    after: Duration,
+    urls: &[String],
+    failing: &[String],
+    (received, answered): (u64, u64),
+) -> String {
     let n = urls.len();
     let batch = match failing.len() {
         0 => format!("{n} photos that all download"),
@@ -188,24 +198,18 @@ fn never_returned(after: Duration, urls: &[String], failing: &[String], requests
             failing.join(", ")
         ),
     };
-    let (seen, question) = match requests {
-        0 => (
-            "the server received no request for any of them".to_string(),
-            "What does it wait for before its first download?",
-        ),
-        r if r < n as u64 => (
-            format!("the server received {r} requests for the {n} URLs"),
-            "What keeps it from asking for the other photos?",
-        ),
-        r if failing.is_empty() => (
-            format!("the server received {r} requests for the {n} URLs"),
-            "What does it still wait for once its downloads have ended?",
-        ),
-        r => (
-            format!("the server received {r} requests for the {n} URLs"),
-            "What does it still wait for once its downloads have ended: a result from a photo \
-             whose download failed?",
-        ),
+    let seen = match received {
+        0 => "the server received no request for any of them".to_string(),
+        r => format!("the server received {r} requests for the {n} URLs and answered {answered}"),
+    };
+    let question = match received {
+        0 => "What does it wait for before its first download?",
+        r if r < n as u64 => "What keeps it from asking for the other photos?",
+        _ if failing.is_empty() => "What does it still wait for once the server has answered?",
+        _ => {
+            "What does it still wait for once the server has answered: a result from a photo \
+             whose download failed?"
+        }
     };
     format!(
         "the answer had not returned after {}, for {batch}; {seen}. {question}",
@@ -226,19 +230,22 @@ mod tests {
     #[test]
     fn a_batch_that_never_returned_says_what_the_server_saw_and_asks() {
         let after = Duration::from_millis(7_500);
-        let asleep = never_returned(after, &urls(8), &[], 0);
+        let asleep = never_returned(after, &urls(8), &[], (0, 0));
         assert!(
             asleep.starts_with("the answer had not returned after 7.50 s"),
             "{asleep}"
         );
         assert!(asleep.contains("received no request"), "{asleep}");
         let failing = urls(8)[2..3].to_vec();
-        let waiting = never_returned(after, &urls(8), &failing, 8);
+        let waiting = never_returned(after, &urls(8), &failing, (8, 8));
         assert!(
             waiting.contains("of which 1 cannot be downloaded"),
             "{waiting}"
         );
-        assert!(waiting.contains("8 requests for the 8 URLs"), "{waiting}");
+        assert!(
+            waiting.contains("8 requests for the 8 URLs and answered 8"),
+            "{waiting}"
+        );
         // What the judge saw, then a question: no claim about the cause.
         for said in [asleep, waiting] {
             assert!(said.ends_with('?') && !said.contains("channel"), "{said}");
