@@ -84,7 +84,9 @@ pub fn kill_all(group: i32, roots: &[i32], keep: &BTreeSet<i32>) {
                 alive.extend(with_descendants(child));
             }
         }
-        alive.retain(|&p| p != me && !is_zombie(p));
+        // A root already reaped (the judge waited for a runner that exited) is gone, not alive:
+        // counting it kept this loop going for all its rounds (0.5-1 s per failed check).
+        alive.retain(|&p| p != me && running(p));
         for &pid in &alive {
             // SAFETY: as above.
             unsafe {
@@ -111,6 +113,11 @@ fn reap_children(keep: &BTreeSet<i32>) {
             libc::waitpid(child, &mut status, libc::WNOHANG);
         }
     }
+}
+
+/// A process that exists and has not ended (not a zombie).
+fn running(pid: i32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid)
 }
 
 /// A process that has ended but not been reaped.

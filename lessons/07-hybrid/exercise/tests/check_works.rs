@@ -1,11 +1,16 @@
 //! The exercise's check must work both ways, through the teacher's own command: it rejects the
-//! starter and every wrong answer in `tests/wrong/` with a message naming what the answer did,
-//! and accepts the model solution and the correct alternatives in `tests/right/`. Nothing may be
-//! left running.
+//! starter and every wrong answer in `tests/wrong/` (plausible mistakes, and hostile files that
+//! try to fool or harm the check) with a message naming what the answer did, and accepts the
+//! model solution and the correct alternatives in `tests/right/`. Nothing may be left running
+//! and no file outside the answers' temporary folders may change.
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use lesson_kit::exercise::testing::section;
+
+const ESCAPED: &str = "/tmp/lesson-07-wrong-answer-escaped.txt";
 
 fn here() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -16,24 +21,44 @@ fn check_exercise(files: &[PathBuf]) -> (Option<i32>, String) {
     lesson_kit::exercise::testing::check_exercise("lesson-07", &here(), files)
 }
 
-/// This exercise's answer runners still alive (other lessons' checks may run meanwhile).
-fn runners_alive() -> Vec<String> {
-    let mut alive = Vec::new();
+/// Processes of lesson 07's checks alive now, as "pid: command line": its answer runners, what
+/// answers started (they inherit the runner's variable) and any `sleep 1000` (the hostile file's
+/// child, wherever it ended up).
+fn runners_alive() -> BTreeSet<String> {
+    let mut alive = BTreeSet::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
         let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        let in_runner = String::from_utf8_lossy(&environ).contains("LESSON_KIT_ANSWER_RUNNER");
         let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
-        if String::from_utf8_lossy(&environ).contains("LESSON_KIT_ANSWER_RUNNER")
-            && exe.to_string_lossy().contains("lesson-07")
-        {
-            alive.push(format!("{:?}: {}", entry.file_name(), exe.display()));
+        let exe = exe.to_string_lossy();
+        // Another lesson's runner is another check's.
+        let ours = exe.contains("lesson-07") || !exe.contains("lesson-");
+        if cmdline.starts_with("sleep 1000") || (in_runner && ours) {
+            alive.insert(format!("{:?}: {cmdline}", entry.file_name()));
         }
     }
     alive
 }
 
+/// What this test's check left running. Other checks may run on this machine meanwhile (other
+/// lessons and worktrees, whose hostile files start `sleep 1000` too): only what is new since
+/// `before` and still there 3 s later counts. A check's own leftovers are killed when it ends.
+fn left_by_this_run(before: &BTreeSet<String>) -> Vec<String> {
+    let new: BTreeSet<String> = runners_alive().difference(before).cloned().collect();
+    if new.is_empty() {
+        return Vec::new();
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    runners_alive().intersection(&new).cloned().collect()
+}
+
 #[test]
 #[ignore = "builds every submission (minutes): CI runs it (.ci/run); locally add `-- --ignored`"]
 fn every_wrong_answer_fails_and_every_right_one_passes() {
+    let _ = std::fs::remove_file(ESCAPED);
+    let before = runners_alive();
     let mut files = vec![
         here().join("src/exercise.rs"),
         here().join("src/solution.rs"),
@@ -48,6 +73,8 @@ fn every_wrong_answer_fails_and_every_right_one_passes() {
         files.extend(in_folder);
     }
     let (code, text) = check_exercise(&files);
+    // Every verdict and its time, for `--show-output` (a failure shows it anyway).
+    println!("{text}");
     assert_eq!(code, Some(1), "some submissions must fail:\n{text}");
 
     // What each wrong answer did, as the check must say it.
@@ -77,18 +104,64 @@ fn every_wrong_answer_fails_and_every_right_one_passes() {
         ),
         (
             "never_ends_when_a_download_fails.rs",
-            &["had not returned after", "cannot be downloaded"],
+            &[
+                "had not returned after",
+                "cannot be downloaded",
+                "requests for the 8 URLs",
+            ],
         ),
+        ("aborts.rs", &["aborted (SIGABRT)"]),
+        (
+            "allocates_without_bound.rs",
+            &["memory: more than 1024 MiB"],
+        ),
+        (
+            "exits_early_with_fake_check_marks.rs",
+            &["ended the program (exit code 0)"],
+        ),
+        ("leaves_a_process_running.rs", &["left a process (sleep"]),
+        (
+            "panic_hook_exits_zero.rs",
+            &["ended the program (exit code 0)"],
+        ),
+        (
+            "sleeps_forever.rs",
+            &["had not returned after", "received no request"],
+        ),
+        ("spawns_threads_without_bound.rs", &["(at most 64 allowed)"]),
+        (
+            "unsafe_code_before_main.rs",
+            &["does not build", "forbid(unsafe_code)"],
+        ),
+        ("writes_gigabytes.rs", &["a file larger than 64 MiB"]),
     ];
     for (file, reasons) in expected {
         let (part, summary) = section(&text, file);
-        assert!(summary.ends_with(": failed"), "{file} must fail:\n{part}");
+        // "failed", or "failed: does not build".
+        assert!(summary.contains(": failed"), "{file} must fail:\n{part}");
         for reason in *reasons {
             assert!(
                 part.contains(reason),
                 "{file}: expected {reason:?} in:\n{part}"
             );
         }
+    }
+    // Killing the judge is refused where Landlock scopes signals (Linux 6.12); without it the
+    // judge dies, and check-exercise counts that as failed.
+    let (part, summary) = section(&text, "kills_the_parent.rs");
+    assert!(summary.contains("failed"), "{part}");
+    assert!(
+        part.contains("ended the program (exit code 0)") || part.contains("did not finish"),
+        "{part}"
+    );
+    let (part, summary) = section(&text, "writes_outside_its_folder.rs");
+    assert!(summary.contains("failed"), "{part}");
+    assert!(
+        !Path::new(ESCAPED).exists(),
+        "an answer wrote {ESCAPED}:\n{part}"
+    );
+    if part.contains("Landlock, fully enforced") {
+        assert!(part.contains("Permission denied"), "{part}");
     }
     // Compiler errors and panics name the student's file, not the copy under target/.
     assert!(!text.contains("exercise-submissions"), "{text}");
@@ -103,6 +176,6 @@ fn every_wrong_answer_fails_and_every_right_one_passes() {
         let passed = summary.ends_with(": passed") || summary.contains("speed not judged");
         assert!(passed, "{file} must pass:\n{part}");
     }
-    let alive = runners_alive();
-    assert!(alive.is_empty(), "left running: {alive:?}");
+    let left = left_by_this_run(&before);
+    assert!(left.is_empty(), "left running: {left:?}");
 }

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::Sandbox;
+use crate::exercise::tree;
 
 /// Why the judge got no answer: what the answer did, in a student's words.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,14 +62,24 @@ impl std::fmt::Display for Fault {
 impl Sandbox {
     /// A thread that could not start because memory ran out is a limit, not a bug in the answer.
     pub(super) fn explain_panic(&self, message: String) -> Fault {
-        if message.contains("failed to spawn thread") {
-            Fault::Limit(format!(
-                "threads could not start within the {} MiB memory limit ({message})",
-                self.limits.memory_bytes >> 20
-            ))
-        } else {
-            Fault::Panicked(message)
+        if !message.contains("failed to spawn thread") {
+            return Fault::Panicked(message);
         }
+        // With more threads still running than allowed, the thread limit is the one it broke,
+        // even if the watchdog did not look in time: 473 threads of 2 MiB fit in 1 GiB and start
+        // in 20-30 ms here, and on a busy machine the judge's thread may wait that long between
+        // looks.
+        let threads = tree::threads(self.pid).saturating_sub(1);
+        if threads > self.limits.threads {
+            return Fault::Limit(format!(
+                "{threads} threads at once (at most {} allowed)",
+                self.limits.threads
+            ));
+        }
+        Fault::Limit(format!(
+            "threads could not start within the {} MiB memory limit ({message})",
+            self.limits.memory_bytes >> 20
+        ))
     }
 
     /// The runner has gone (or is going): why, from its exit status and last words.

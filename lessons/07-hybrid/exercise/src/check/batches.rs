@@ -80,21 +80,8 @@ impl Judge {
         let seen = self.batch(sandbox, &urls, &[])?;
         every_result(&cases, &seen.reply)?;
         let peak = seen.reply.counts.peak_photos;
-        if peak == n {
-            return wrong(format!(
-                "all {n} photos were in memory at once (the bound is {MAX_PHOTOS}): downloading \
-                 everything before making thumbnails keeps every photo. Hand each photo on as \
-                 soon as it is downloaded, through a bounded channel \
-                 (tokio::sync::mpsc::channel)"
-            ));
-        }
-        if peak > MAX_PHOTOS {
-            return wrong(format!(
-                "{peak} of the {n} photos were in memory at once, more than {MAX_PHOTOS}: the \
-                 downloads ran ahead of the thumbnails. A bounded channel makes the download \
-                 wait while the queue is full; count every photo held: those in the queue, one \
-                 in each worker's hands and one waiting to be sent"
-            ));
+        if let Some(why) = over_the_bound(peak, n, seen.reply.counts.overlap) {
+            return wrong(why);
         }
         Ok(format!(
             "{n} photos that download faster than they are made into thumbnails: at most \
@@ -156,5 +143,47 @@ impl Judge {
             lags.join(", "),
             format_duration(LAG_LIMIT)
         ))
+    }
+}
+
+/// What the judge says of a batch of `n` photos of which `peak` were in memory at once, `overlap`
+/// the share of the thumbnails' time during which a download was in flight: `None` within the
+/// bound. Two phases are named only when the runner's spans show them (every photo held, and no
+/// thumbnail made while a download was in flight): an unbounded channel may also end up holding
+/// every photo on a busy machine, but its thumbnails start while photos still download.
+fn over_the_bound(peak: usize, n: usize, overlap: f64) -> Option<String> {
+    if peak == n && overlap == 0.0 {
+        return Some(format!(
+            "all {n} photos were in memory at once (the bound is {MAX_PHOTOS}): downloading \
+             everything before making thumbnails keeps every photo. Hand each photo on as soon as \
+             it is downloaded, through a bounded channel (tokio::sync::mpsc::channel)"
+        ));
+    }
+    (peak > MAX_PHOTOS).then(|| {
+        format!(
+            "{peak} of the {n} photos were in memory at once, more than {MAX_PHOTOS}: the \
+             downloads ran ahead of the thumbnails. A bounded channel makes the download wait \
+             while the queue is full; count every photo held: those in the queue, one in each \
+             worker's hands and one waiting to be sent"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_phases_are_named_only_when_no_thumbnail_overlapped_a_download() {
+        let phases = over_the_bound(24, 24, 0.0).unwrap();
+        assert!(
+            phases.starts_with("all 24 photos were in memory at once"),
+            "{phases}"
+        );
+        // Every photo held, but thumbnails were made while photos downloaded: ran ahead.
+        let ahead = over_the_bound(24, 24, 0.3).unwrap();
+        assert!(ahead.starts_with("24 of the 24 photos were in memory at once, more than 4"));
+        assert!(over_the_bound(16, 24, 0.4).unwrap().contains("ran ahead"));
+        assert_eq!(over_the_bound(MAX_PHOTOS, 24, 0.5), None);
     }
 }

@@ -144,8 +144,8 @@ impl Judge {
         }
     }
 
-    /// Asks the runner for one batch. A batch that never returns is explained by `failing`, the
-    /// URLs in it whose download fails, if any.
+    /// Asks the runner for one batch. `failing`: the URLs in it whose download fails, if any,
+    /// named when the batch never returns.
     fn batch(
         &mut self,
         sandbox: &mut Sandbox,
@@ -157,28 +157,18 @@ impl Judge {
             max_photos: MAX_PHOTOS,
             timeout_ms: TIMEOUT_MS,
         };
+        let before = self.server.stats();
         let seen = match sandbox.ask::<_, BatchSeen>(&request) {
             Ok(seen) => seen,
-            Err(Fault::NoReply(after)) if !failing.is_empty() => {
-                return Err(Judged::Stuck(format!(
-                    "the answer had not returned after {} s, with {} photos in the batch of \
-                     which {} cannot be downloaded ({}): does it wait for a result from every \
-                     photo it downloaded? A failed download must end in Err(Failed) in the \
-                     results, and each stage must end once the one before it has ended (drop \
-                     every sender)",
-                    after.as_secs(),
-                    urls.len(),
-                    failing.len(),
-                    failing.join(", ")
-                )));
-            }
             Err(Fault::NoReply(after)) => {
-                return Err(Judged::Stuck(format!(
-                    "the answer had not returned after {} s, for {} photos that all download: \
-                     does a stage wait for a channel that is never closed (a sender kept \
-                     alive), or for more results than there are photos?",
-                    after.as_secs(),
-                    urls.len()
+                // The runner is ended by now: the server's counts are final.
+                let now = self.server.stats();
+                let requests = (
+                    now.received.saturating_sub(before.received),
+                    now.answered.saturating_sub(before.answered),
+                );
+                return Err(Judged::Stuck(never_returned(
+                    after, urls, failing, requests,
                 )));
             }
             Err(fault) => return Err(Judged::Fault(fault)),
@@ -187,5 +177,78 @@ impl Judge {
             return wrong(format!("the check could not start the client: {why}"));
         }
         Ok(seen)
+    }
+}
+
+/// A batch that never returned, in what the judge saw: how long it waited, and how far the
+/// downloads got by the server's counts of requests received and answered meanwhile (the
+/// thumbnails made are the runner's to count, and it never replied). The cause is the student's
+/// to find: the hint is a question.
+fn never_returned(
+    after: Duration,
+    urls: &[String],
+    failing: &[String],
+    (received, answered): (u64, u64),
+) -> String {
+    let n = urls.len();
+    let batch = match failing.len() {
+        0 => format!("{n} photos that all download"),
+        k => format!(
+            "{n} photos of which {k} cannot be downloaded ({})",
+            failing.join(", ")
+        ),
+    };
+    let seen = match received {
+        0 => "the server received no request for any of them".to_string(),
+        r => format!("the server received {r} requests for the {n} URLs and answered {answered}"),
+    };
+    let question = match received {
+        0 => "What does it wait for before its first download?",
+        r if r < n as u64 => "What keeps it from asking for the other photos?",
+        _ if failing.is_empty() => "What does it still wait for once the server has answered?",
+        _ => {
+            "What does it still wait for once the server has answered: a result from a photo \
+             whose download failed?"
+        }
+    };
+    format!(
+        "the answer had not returned after {}, for {batch}; {seen}. {question}",
+        lesson_kit::value::format_duration(after)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("http://127.0.0.1:1/photo/{i}/5"))
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_that_never_returned_says_what_the_server_saw_and_asks() {
+        let after = Duration::from_millis(7_500);
+        let asleep = never_returned(after, &urls(8), &[], (0, 0));
+        assert!(
+            asleep.starts_with("the answer had not returned after 7.50 s"),
+            "{asleep}"
+        );
+        assert!(asleep.contains("received no request"), "{asleep}");
+        let failing = urls(8)[2..3].to_vec();
+        let waiting = never_returned(after, &urls(8), &failing, (8, 8));
+        assert!(
+            waiting.contains("of which 1 cannot be downloaded"),
+            "{waiting}"
+        );
+        assert!(
+            waiting.contains("8 requests for the 8 URLs and answered 8"),
+            "{waiting}"
+        );
+        // What the judge saw, then a question: no claim about the cause.
+        for said in [asleep, waiting] {
+            assert!(said.ends_with('?') && !said.contains("channel"), "{said}");
+        }
     }
 }
