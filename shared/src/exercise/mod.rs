@@ -12,6 +12,7 @@
 //!
 //! - [`answer`]: which answer the binary carries ([`exercise_answer!`](crate::exercise_answer)).
 //! - [`checklist`]: the printed checklist and its verdict.
+//! - [`dice`]: inputs the answer cannot know in advance.
 //! - [`contained`]: the judge's loop: each check in a fresh runner, printing quoted, a hang remembered.
 //! - [`sandbox`]: the judge's side: start a contained runner, ask it, observe it, kill it all.
 //! - [`protocol`]: the lines judge and runner exchange: a request in, a [`protocol::Message`] out.
@@ -23,6 +24,7 @@
 pub mod answer;
 pub mod checklist;
 pub mod contained;
+pub mod dice;
 pub mod protocol;
 pub mod runner;
 pub mod sandbox;
@@ -34,6 +36,7 @@ pub mod tree;
 pub use answer::Answer;
 pub use checklist::{Checklist, Outcome};
 pub use contained::{BUSY, Contained, Judged};
+pub use dice::Dice;
 pub use sandbox::{Fault, Limits, Observation, Sandbox};
 
 /// Where an exercise's answer comes from when a teacher checks a submission (see `check-exercise`).

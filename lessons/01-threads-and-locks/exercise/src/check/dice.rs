@@ -1,25 +1,6 @@
 //! Inputs the answer cannot know in advance, chosen to catch the usual splitting mistakes.
 
-/// Numbers the answer cannot know in advance (xorshift, seeded by the clock and the process).
-pub(super) struct Dice(u64);
-
-impl Dice {
-    pub(super) fn new() -> Dice {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1);
-        Dice(nanos ^ (u64::from(std::process::id()) << 32) | 1)
-    }
-
-    /// A number in `low..=high`.
-    pub(super) fn roll(&mut self, low: u64, high: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        low + self.0 % (high - low + 1)
-    }
-}
+use lesson_kit::exercise::Dice;
 
 pub(super) fn next_prime(mut n: u64) -> u64 {
     while !lesson_01_threads_and_locks::primes::is_prime(n) {

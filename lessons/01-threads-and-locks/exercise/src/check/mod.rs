@@ -18,7 +18,7 @@ use std::time::Duration;
 use lesson_kit::exercise::{Checklist, Contained, Judged, Limits, Observation, Sandbox};
 
 use crate::Request;
-use dice::Dice;
+use lesson_kit::exercise::Dice;
 use tally::{no_lock, one_step};
 
 /// `cargo run -p lesson-01-exercise`, or a teacher's check of one file: prints the checklist and

@@ -11,7 +11,7 @@ mod dinner;
 
 use std::time::Duration;
 
-use lesson_kit::exercise::{Checklist, Contained, Judged, Limits, Sandbox};
+use lesson_kit::exercise::{Checklist, Contained, Dice, Judged, Limits, Sandbox};
 use lesson_kit::value::format_duration;
 
 use crate::Request;
@@ -35,37 +35,17 @@ pub fn main(name: &str) -> ! {
     checklist.print_and_exit()
 }
 
-/// Numbers the answer cannot know in advance (xorshift, seeded by the clock and the process).
-struct Dice(u64);
-
-impl Dice {
-    fn new() -> Dice {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1);
-        Dice(nanos ^ (u64::from(std::process::id()) << 32) | 1)
+/// Recipes for `cooks` cooks over as many tools, `each` tools a recipe: a ring through the
+/// tools in a random order, each recipe listing its tools along the ring. Taken in the listed
+/// order, every cook can hold its first tool and wait for the next cook's.
+fn ring(dice: &mut Dice, cooks: usize, each: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..cooks).collect();
+    for i in (1..cooks).rev() {
+        order.swap(i, dice.below(i + 1));
     }
-
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-
-    /// Recipes for `cooks` cooks over as many tools, `each` tools a recipe: a ring through the
-    /// tools in a random order, each recipe listing its tools along the ring. Taken in the
-    /// listed order, every cook can hold its first tool and wait for the next cook's.
-    fn ring(&mut self, cooks: usize, each: usize) -> Vec<Vec<usize>> {
-        let mut order: Vec<usize> = (0..cooks).collect();
-        for i in (1..cooks).rev() {
-            order.swap(i, self.below(i + 1));
-        }
-        (0..cooks)
-            .map(|c| (0..each).map(|k| order[(c + k) % cooks]).collect())
-            .collect()
-    }
+    (0..cooks)
+        .map(|c| (0..each).map(|k| order[(c + k) % cooks]).collect())
+        .collect()
 }
 
 /// Runs the checks in turn, each with a fresh runner, and keeps what the answer printed.
@@ -116,7 +96,7 @@ impl Judge {
     /// Seven cooks, three tools a recipe, ten dishes each, a millisecond a dish.
     fn everyone_cooks(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
         let (cooks, dishes) = (7, 10);
-        let served = ask(sandbox, self.dice.ring(cooks, 3), dishes, 1_000)?;
+        let served = ask(sandbox, ring(&mut self.dice, cooks, 3), dishes, 1_000)?;
         judge(&served, dishes)?;
         Ok(format!(
             "{cooks} cooks cooked all {dishes} dishes each, in {}",
@@ -128,7 +108,7 @@ impl Judge {
     fn any_shape(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
         let shapes = [(3, 3), (4, 2), (5, 3), (8, 4), (12, 3), (6, 5)];
         for (cooks, each) in shapes {
-            let served = ask(sandbox, self.dice.ring(cooks, each), 5, 100)?;
+            let served = ask(sandbox, ring(&mut self.dice, cooks, each), 5, 100)?;
             judge(&served, 5).map_err(|e| {
                 Judged::Wrong(format!("{cooks} cooks with {each} tools each: {}", e))
             })?;
@@ -142,7 +122,7 @@ impl Judge {
         let (cooks, each, dishes) = (9, 3, 12);
         let allowed = cooks / each;
         for _ in 0..3 {
-            let served = ask(sandbox, self.dice.ring(cooks, each), dishes, 2_000)?;
+            let served = ask(sandbox, ring(&mut self.dice, cooks, each), dishes, 2_000)?;
             judge(&served, dishes)?;
             let most = most_at_once(&served.spans);
             let average = average_at_once(&served.spans);
@@ -164,7 +144,7 @@ impl Judge {
     fn never_deadlocks(&mut self, sandbox: &mut Sandbox) -> Result<String, Judged> {
         for trial in 1..=TRIALS {
             let cooks = 5 + self.dice.below(3);
-            let served = ask(sandbox, self.dice.ring(cooks, 3), 3, 50)?;
+            let served = ask(sandbox, ring(&mut self.dice, cooks, 3), 3, 50)?;
             judge(&served, 3).map_err(|e| {
                 Judged::Wrong(format!(
                     "dinner {trial} of {TRIALS}: {}. A fix that fails only now and then is still \
