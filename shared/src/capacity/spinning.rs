@@ -24,8 +24,9 @@ pub fn probe(threads: usize, duration: Duration) -> f64 {
 /// program could get *now*. Between 0 and `threads`.
 ///
 /// [`probe`] counts CPU time, and a virtual machine can hand out CPU time that does less work:
-/// two virtual CPUs that are hyperthreads of one physical core, or a host busy with other guests,
-/// give each thread a full core's time at part of a core's speed. CI's machine did that once: a
+/// two virtual CPUs that are hyperthreads of one physical core give each thread a full core's
+/// time at part of a core's speed, and so can a host whose other guests share the same caches
+/// and memory bandwidth. CI's machine did that once: a
 /// correct answer's 2 threads used 1.9 cores and ran 1.27x as fast as one, three times over,
 /// while the probe read 2 free cores. This counts the work instead (a multiply and a division
 /// per step, like trial division).

@@ -27,6 +27,16 @@ const NEEDED_AT_LEAST: f64 = 1.15;
 /// A speedup fails only after this many timings on a quiet machine all fell short.
 const QUIET_PAIRS: usize = 3;
 
+/// The speedup one pair of timings must reach, from the cores the probes found free and the gain
+/// the judge's own two threads got; `None` when the machine could not show a speedup just then.
+fn needed_speedup(free: f64, gain: f64) -> Option<f64> {
+    if free < BUSY_BELOW || gain < GAIN_TOO_SMALL {
+        return None;
+    }
+    let needed = (NEEDED_EFFICIENCY * free).min(1.0 + NEEDED_SHARE_OF_GAIN * (gain - 1.0));
+    Some(needed.max(NEEDED_AT_LEAST))
+}
+
 impl Judge {
     /// One thread against two, back to back, timed by the judge, each pair judged against the
     /// cores the judge's own probe found free and the gain its own two threads got, just before
@@ -57,7 +67,7 @@ impl Judge {
                 }
             }
             let ratio = single.wall.as_secs_f64() / double.wall.as_secs_f64().max(1e-9);
-            if free < BUSY_BELOW || gain < GAIN_TOO_SMALL {
+            let Some(needed) = needed_speedup(free, gain) else {
                 most_free = most_free.max(free);
                 best_gain = best_gain.max(gain);
                 if pair >= 5 && quiet.is_empty() {
@@ -65,10 +75,7 @@ impl Judge {
                 }
                 std::thread::sleep(Duration::from_millis(100));
                 continue;
-            }
-            let needed = (NEEDED_EFFICIENCY * free)
-                .min(1.0 + NEEDED_SHARE_OF_GAIN * (gain - 1.0))
-                .max(NEEDED_AT_LEAST);
+            };
             if ratio >= needed {
                 return Ok(format!(
                     "2 threads ran {ratio:.2}x as fast as 1 (at least {needed:.2}x needed with \
@@ -108,5 +115,32 @@ impl Judge {
              {used:.1} cores: are the threads started together before any is joined, is the \
              work split evenly, and does each thread do only its share?"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_follows_the_machine_but_never_drops_to_what_a_wrong_answer_reaches() {
+        let bar = |free, gain| needed_speedup(free, gain).map(|n| (n * 100.0).round() / 100.0);
+        assert_eq!(bar(2.0, 2.0), Some(1.3), "2 quiet cores");
+        assert_eq!(
+            bar(2.0, 1.3),
+            Some(1.15),
+            "two CPUs that gain 1.3x together"
+        );
+        assert_eq!(
+            bar(1.5, 2.0),
+            Some(1.15),
+            "1.5 cores free: 0.98x, raised to the floor"
+        );
+        assert_eq!(bar(1.4, 2.0), None, "too busy");
+        assert_eq!(
+            bar(2.0, 1.25),
+            None,
+            "too little gain to tell 1x from a speedup"
+        );
     }
 }
