@@ -164,25 +164,35 @@ fn an_unbounded_queue_grows_with_the_items() {
 #[test]
 fn notifying_only_sleepers_beats_notifying_always() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    // Contended threads: judged by the median of interleaved runs, measured again before failing.
-    // Here notifying always costs two system calls per item, several times the rest of the work.
+    // What the queue does, counted: exact on every run. Notifying always calls notify_one on
+    // every put and get; notifying sleepers calls it once per thread that went to sleep.
+    let items = 50_000;
+    let always = through_python_queue_notifying_always(items, 1)
+        .sleeps
+        .unwrap();
+    let sleepers = through_python_queue(items, 1).sleeps.unwrap();
+    assert!(always.notified >= 2 * items, "{always:?}");
+    assert!(sleepers.notified <= sleepers.slept + 1, "{sleepers:?}");
+    // What it buys, timed: contended threads, judged by the median of interleaved runs, measured
+    // again before failing. The gain depends on how the two threads meet: measured here, single
+    // pairs of runs ranged from 0.93x (the consumer rarely waits, and the saved calls are cheap
+    // beside the lock) to 1.9x, about 1.5x typically; the median of five is judged against 1.2x,
+    // which a queue that notified always as well (1x) does not reach.
     let mut last = 0.0;
-    for _attempt in 0..3 {
+    for _attempt in 0..5 {
         let runs = interleaved(
             5,
             vec![
-                Variant::new("always", || {
-                    through_python_queue_notifying_always(50_000, 1)
-                }),
-                Variant::new("sleepers", || through_python_queue(50_000, 1)),
+                Variant::new("always", || through_python_queue_notifying_always(items, 1)),
+                Variant::new("sleepers", || through_python_queue(items, 1)),
             ],
         );
         let median_took = |i: usize| median(runs[i].results.iter().map(|d| d.took).collect());
         last = median_took(0).as_secs_f64() / median_took(1).as_secs_f64().max(1e-9);
-        if last >= 1.5 {
+        if last >= 1.2 {
             return;
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    panic!("notifying only sleepers was {last:.2}x as fast as notifying always; expected 1.5x");
+    panic!("notifying only sleepers was {last:.2}x as fast as notifying always; expected 1.2x");
 }
