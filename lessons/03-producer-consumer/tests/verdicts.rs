@@ -174,10 +174,10 @@ fn notifying_only_sleepers_beats_notifying_always() {
     assert!(always.notified >= 2 * items, "{always:?}");
     assert!(sleepers.notified <= sleepers.slept + 1, "{sleepers:?}");
     // What it buys, timed: contended threads, judged by the median of interleaved runs, measured
-    // again before failing. The gain depends on how the two threads meet: measured here, single
-    // pairs of runs ranged from 0.93x (the consumer rarely waits, and the saved calls are cheap
-    // beside the lock) to 1.9x, about 1.5x typically; the median of five is judged against 1.2x,
-    // which a queue that notified always as well (1x) does not reach.
+    // again before failing. The gain depends on how the two threads meet: in this debug build,
+    // single pairs of runs ranged from 0.93x to 1.9x, about 1.5x typically (the release recording
+    // shows several times more); the median of five is judged against 1.2x, which a queue that
+    // notified always as well (1x) does not reach.
     let mut last = 0.0;
     for _attempt in 0..5 {
         let runs = interleaved(
